@@ -1,0 +1,77 @@
+// WebGPU in Node through dawn.node (the `webgpu` package). Dawn reads the Vulkan driver list
+// when it creates its instance, so the choice of driver is made before `webgpu` is imported:
+// a machine with a Vulkan driver of its own uses it; one without (no GPU) uses SwiftShader,
+// the CPU Vulkan that Debian's chromium package ships.
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { GpuContext } from '../gpu/device.js';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const SYSTEM_ICD_DIRS = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+const INSTALL_HINT = 'On Debian, as root: apt-get install -y chromium libvulkan1';
+
+export type AdapterChoice = 'auto' | 'swiftshader' | 'system';
+
+export interface DriverSelection {
+  driver: 'system' | 'swiftshader';
+  /** Why this driver was chosen, for `sam-sde info`. */
+  reason: string;
+}
+
+function systemIcdFiles(): string[] {
+  return SYSTEM_ICD_DIRS.flatMap((dir) =>
+    existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => `${dir}/${f}`) : [],
+  );
+}
+
+/** Sets the Vulkan environment for dawn.node. Must run before `webgpu` is imported. */
+export function selectVulkanDriver(choice: AdapterChoice = 'auto'): DriverSelection {
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  const explicit = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
+  if (choice === 'system' || (choice === 'auto' && explicit)) {
+    return { driver: 'system', reason: explicit ? `VK_ICD_FILENAMES/VK_DRIVER_FILES=${explicit}` : 'system Vulkan drivers' };
+  }
+  const hardware = systemIcdFiles().filter((f) => !/lvp|lavapipe|swiftshader/.test(f));
+  if (choice === 'auto' && hardware.length > 0) {
+    return { driver: 'system', reason: `Vulkan driver(s) found: ${hardware.join(', ')}` };
+  }
+  if (!existsSync(SWIFTSHADER_ICD)) {
+    throw new Error(`No Vulkan GPU driver and no SwiftShader at ${SWIFTSHADER_ICD}. ${INSTALL_HINT}`);
+  }
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  return { driver: 'swiftshader', reason: choice === 'swiftshader' ? 'requested' : 'no hardware Vulkan driver found' };
+}
+
+export interface NodeGpu {
+  context: GpuContext;
+  selection: DriverSelection;
+  /** Destroys the device and drops dawn.node's instance so that Node can exit. */
+  destroy(): void;
+}
+
+/** Acquires a device in Node; the error says what to install when there is no adapter. */
+export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<NodeGpu> {
+  const selection = selectVulkanDriver(choice);
+  if (!VULKAN_LOADERS.some(existsSync)) {
+    throw new Error(`The Vulkan loader (libvulkan.so.1) is missing, so dawn.node cannot start. ${INSTALL_HINT}`);
+  }
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  let gpu: GPU | undefined = create([]) as GPU;
+  let context: GpuContext;
+  try {
+    context = await GpuContext.create(gpu, 'sam-sde.node');
+  } catch (e) {
+    gpu = undefined;
+    throw new Error(`${(e as Error).message} (driver: ${selection.driver}, ${selection.reason}). ${INSTALL_HINT}`);
+  }
+  return {
+    context,
+    selection,
+    destroy() {
+      context.destroy();
+      gpu = undefined;
+    },
+  };
+}
