@@ -30,13 +30,46 @@ fn philox4x32_10(counter: vec4u, key: vec2u) -> vec4u {
   return x;
 }
 
+// cos and sin of 2π·u for u in [0, 1), to ~1 ulp of f32 on every GPU: WGSL promises only
+// 2^-11 absolute accuracy for its sin/cos (SwiftShader's error here was 2e-4), which would make
+// the normals differ from the float64 twin and between vendors. Quarter turns are exact; the
+// remainder θ ∈ [-π/4, π/4) uses Taylor polynomials (truncation error < 2e-9).
+fn cos_sin_turns(u: f32) -> vec2f {
+  let quarter = floor(u * 4.0);
+  let theta = (u * 4.0 - quarter - 0.5) * 1.5707963267948966;
+  let t2 = theta * theta;
+  let s = theta * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0)))));
+  let c = 1.0 + t2 * (-0.5 + t2 * (1.0 / 24.0 + t2 * (-1.0 / 720.0 + t2 * (1.0 / 40320.0 + t2 * (-1.0 / 3628800.0)))));
+  // Angle = quarter·π/2 + π/4 + θ: first add the eighth turn, then rotate by quarter turns.
+  let e = vec2f(c - s, c + s) * 0.7071067811865476;
+  switch (u32(quarter)) {
+    case 0u: { return e; }
+    case 1u: { return vec2f(-e.y, e.x); }
+    case 2u: { return -e; }
+    default: { return vec2f(e.y, -e.x); }
+  }
+}
+
+// -2·log(u) for u = k·2^-24, k in [1, 2^24]. Near u = 1 the builtin log's error (2^-21
+// absolute) would dominate the small radius, so there log(u) = 2·atanh(s), s = (u-1)/(u+1),
+// is summed as a series with 1-u formed exactly from the integer (|s| ≤ 1/3, error < 1e-9).
+fn minus_two_log(k: u32) -> f32 {
+  if (k <= 0x800000u) { return -2.0 * log(f32(k) * 5.9604644775390625e-8); }
+  let v = f32(0x1000000u - k) * 5.9604644775390625e-8;
+  let s = v / (2.0 - v);
+  let s2 = s * s;
+  let series = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 / 17.0)))))));
+  return 4.0 * s * series;
+}
+
 // Four N(0,1) from one block: two Box–Muller pairs. u1 in (0,1] keeps log() finite.
 fn normals_from_block(w: vec4u) -> vec4f {
-  let u1 = vec2f((vec2u(w.x, w.z) >> vec2u(8u)) + vec2u(1u)) * 5.9604644775390625e-8;
+  let k1 = (vec2u(w.x, w.z) >> vec2u(8u)) + vec2u(1u);
   let u2 = vec2f(vec2u(w.y, w.w) >> vec2u(8u)) * 5.9604644775390625e-8;
-  let r = sqrt(-2.0 * log(u1));
-  let angle = 6.283185307179586 * u2;
-  return vec4f(r.x * cos(angle.x), r.x * sin(angle.x), r.y * cos(angle.y), r.y * sin(angle.y));
+  let r = sqrt(vec2f(minus_two_log(k1.x), minus_two_log(k1.y)));
+  let a = cos_sin_turns(u2.x);
+  let b = cos_sin_turns(u2.y);
+  return vec4f(r.x * a.x, r.x * a.y, r.y * b.x, r.y * b.y);
 }
 
 fn normal4(seed: u32, stream: u32, path: u32, step: u32, substep: u32, block: u32) -> vec4f {

@@ -4,7 +4,7 @@
 // expressions, such as function-scope array lengths, which `override` cannot give).
 // Every source line carries a marker through the preprocessor, so a compile error in the
 // composed module can be reported against the original file and line.
-import { wgsl } from 'wgsl-preprocessor';
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 
 /** WGSL sources by path relative to shaders/ (e.g. "philox.wgsl"). */
 export type ShaderSources = Readonly<Record<string, string>>;

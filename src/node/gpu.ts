@@ -25,6 +25,12 @@ function systemIcdFiles(): string[] {
   );
 }
 
+/** GPU device nodes: Mesa's ICD files come with Chromium's dependencies even on GPU-less machines. */
+function gpuDeviceNodes(): string[] {
+  const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri').filter((f) => f.startsWith('renderD')).map((f) => `/dev/dri/${f}`) : [];
+  return [...dri, ...['/dev/nvidia0', '/dev/kfd'].filter(existsSync)];
+}
+
 /** Sets the Vulkan environment for dawn.node. Must run before `webgpu` is imported. */
 export function selectVulkanDriver(choice: AdapterChoice = 'auto'): DriverSelection {
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
@@ -32,15 +38,16 @@ export function selectVulkanDriver(choice: AdapterChoice = 'auto'): DriverSelect
   if (choice === 'system' || (choice === 'auto' && explicit)) {
     return { driver: 'system', reason: explicit ? `VK_ICD_FILENAMES/VK_DRIVER_FILES=${explicit}` : 'system Vulkan drivers' };
   }
-  const hardware = systemIcdFiles().filter((f) => !/lvp|lavapipe|swiftshader/.test(f));
-  if (choice === 'auto' && hardware.length > 0) {
-    return { driver: 'system', reason: `Vulkan driver(s) found: ${hardware.join(', ')}` };
+  const drivers = systemIcdFiles().filter((f) => !/lvp|lavapipe|swiftshader/.test(f));
+  const devices = gpuDeviceNodes();
+  if (choice === 'auto' && drivers.length > 0 && devices.length > 0) {
+    return { driver: 'system', reason: `GPU ${devices.join(', ')} with Vulkan driver(s) ${drivers.join(', ')}` };
   }
   if (!existsSync(SWIFTSHADER_ICD)) {
     throw new Error(`No Vulkan GPU driver and no SwiftShader at ${SWIFTSHADER_ICD}. ${INSTALL_HINT}`);
   }
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  return { driver: 'swiftshader', reason: choice === 'swiftshader' ? 'requested' : 'no hardware Vulkan driver found' };
+  return { driver: 'swiftshader', reason: choice === 'swiftshader' ? 'requested' : 'no GPU device with a Vulkan driver found' };
 }
 
 export interface NodeGpu {

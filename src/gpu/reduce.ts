@@ -1,0 +1,127 @@
+// Host side of shaders/reduce.wgsl: sums and centred sums of squares over paths, on the GPU
+// per block of 4096 paths in a fixed-order tree, finished in float64 here.
+import { compileShader, composeShader, type ShaderSources } from './compose.js';
+import type { GpuContext } from './device.js';
+import { combinePartials, type Moments } from './moments.js';
+
+export const NONE = 0xffffffff;
+const WORKGROUP = 256;
+const PER_THREAD = 16;
+/** Paths reduced by one workgroup into one partial. */
+export const REDUCE_BLOCK = WORKGROUP * PER_THREAD;
+const ROW_WORDS = 8;
+
+/** One reduction row: values at `a` (minus those at `b`), paths alive after `step`. */
+export interface ReduceRow {
+  a: number;
+  b?: number;
+  maskA?: number;
+  maskB?: number;
+  step?: number;
+}
+
+export function reduceBlocks(length: number): number {
+  return Math.max(1, Math.ceil(length / REDUCE_BLOCK));
+}
+
+export function encodeRows(rows: readonly ReduceRow[]): Uint32Array {
+  const words = new Uint32Array(rows.length * ROW_WORDS);
+  rows.forEach((row, r) => {
+    words.set([row.a, row.b ?? NONE, row.maskA ?? NONE, row.maskB ?? NONE, row.step ?? 0], r * ROW_WORDS);
+  });
+  return words;
+}
+
+export class PathReducer {
+  private constructor(
+    private readonly ctx: GpuContext,
+    private readonly pipeline: GPUComputePipeline,
+  ) {}
+
+  static async create(ctx: GpuContext, sources: ShaderSources): Promise<PathReducer> {
+    const shader = composeShader(sources, ['reduce.wgsl'], {}, 'PathReducer.shader');
+    const module = await compileShader(ctx.device, shader);
+    const pipeline = await ctx.device.createComputePipelineAsync({
+      label: 'PathReducer.pipeline',
+      layout: 'auto',
+      compute: { module, entryPoint: 'reduce_rows', constants: { WG: WORKGROUP } },
+    });
+    return new PathReducer(ctx, pipeline);
+  }
+
+  /**
+   * Records the reduction of `rowCount` rows of `length` values each into `partials`
+   * ((count, sum, m2, 0) per row and block, row-major). Rows are a storage buffer written
+   * with encodeRows(); `divergedAt` may be any u32 buffer when no row uses a mask.
+   */
+  encode(
+    encoder: GPUCommandEncoder,
+    buffers: { values: GPUBuffer; rows: GPUBuffer; divergedAt: GPUBuffer; partials: GPUBuffer; shape: GPUBuffer },
+    rowCount: number,
+    length: number,
+  ): void {
+    const maxGroups = this.ctx.device.limits.maxComputeWorkgroupsPerDimension;
+    const blocks = reduceBlocks(length);
+    if (rowCount > maxGroups || blocks > maxGroups) {
+      throw new Error(`reduction of ${rowCount} rows × ${blocks} blocks exceeds maxComputeWorkgroupsPerDimension=${maxGroups}`);
+    }
+    const bindGroup = this.ctx.device.createBindGroup({
+      label: 'PathReducer.bindGroup',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: buffers.values } },
+        { binding: 1, resource: { buffer: buffers.rows } },
+        { binding: 2, resource: { buffer: buffers.divergedAt } },
+        { binding: 3, resource: { buffer: buffers.partials } },
+        { binding: 4, resource: { buffer: buffers.shape } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'PathReducer.pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(blocks, rowCount);
+    pass.end();
+  }
+
+  /** Shape uniform for `length` values per row. */
+  shapeWords(length: number): Uint32Array {
+    return new Uint32Array([length, reduceBlocks(length), 0, 0]);
+  }
+
+  /**
+   * Reduces one array of per-path values (a self-contained round trip: upload, reduce,
+   * read back the partials, combine in float64).
+   */
+  async reduceArray(values: Float32Array): Promise<Moments> {
+    const device = this.ctx.device;
+    const length = values.length;
+    const blocks = reduceBlocks(length);
+    const owned: GPUBuffer[] = [];
+    const make = (label: string, size: number, usage: number) => {
+      const buffer = device.createBuffer({ label: `PathReducer.${label}`, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+      owned.push(buffer);
+      return buffer;
+    };
+    try {
+      const valueBuffer = make('values', values.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(valueBuffer, 0, values);
+      const rows = make('rows', ROW_WORDS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(rows, 0, encodeRows([{ a: 0 }]));
+      const divergedAt = make('unusedMask', 16, GPUBufferUsage.STORAGE);
+      const shape = make('shape', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(shape, 0, this.shapeWords(length));
+      const partials = make('partials', blocks * 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      const readback = make('readback', blocks * 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+      const encoder = device.createCommandEncoder({ label: 'PathReducer.reduceArray' });
+      this.encode(encoder, { values: valueBuffer, rows, divergedAt, partials, shape }, 1, length);
+      encoder.copyBufferToBuffer(partials, 0, readback, 0, blocks * 16);
+      device.queue.submit([encoder.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      const parts = new Float32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      return combinePartials(parts, 0, blocks);
+    } finally {
+      for (const buffer of owned) buffer.destroy();
+    }
+  }
+}
