@@ -13,8 +13,8 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 120_000,
           // One software GPU on two cores: files run one after another.
-          fileParallelism: false,
           pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {
@@ -23,8 +23,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
           pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

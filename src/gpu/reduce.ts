@@ -2,7 +2,7 @@
 // per block of 4096 paths in a fixed-order tree, finished in float64 here.
 import { compileShader, composeShader, type ShaderSources } from './compose.js';
 import type { GpuContext } from './device.js';
-import { combinePartials, type Moments } from './moments.js';
+import { combinePartials, type Summary } from '../analysis/statistics.js';
 
 export const NONE = 0xffffffff;
 const WORKGROUP = 256;
@@ -24,7 +24,7 @@ export function reduceBlocks(length: number): number {
   return Math.max(1, Math.ceil(length / REDUCE_BLOCK));
 }
 
-export function encodeRows(rows: readonly ReduceRow[]): Uint32Array {
+export function encodeRows(rows: readonly ReduceRow[]): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(rows.length * ROW_WORDS);
   rows.forEach((row, r) => {
     words.set([row.a, row.b ?? NONE, row.maskA ?? NONE, row.maskB ?? NONE, row.step ?? 0], r * ROW_WORDS);
@@ -84,7 +84,7 @@ export class PathReducer {
   }
 
   /** Shape uniform for `length` values per row. */
-  shapeWords(length: number): Uint32Array {
+  shapeWords(length: number): Uint32Array<ArrayBuffer> {
     return new Uint32Array([length, reduceBlocks(length), 0, 0]);
   }
 
@@ -92,7 +92,7 @@ export class PathReducer {
    * Reduces one array of per-path values (a self-contained round trip: upload, reduce,
    * read back the partials, combine in float64).
    */
-  async reduceArray(values: Float32Array): Promise<Moments> {
+  async reduceArray(values: Float32Array<ArrayBuffer>): Promise<Summary> {
     const device = this.ctx.device;
     const length = values.length;
     const blocks = reduceBlocks(length);
@@ -119,7 +119,7 @@ export class PathReducer {
       await readback.mapAsync(GPUMapMode.READ);
       const parts = new Float32Array(readback.getMappedRange().slice(0));
       readback.unmap();
-      return combinePartials(parts, 0, blocks);
+      return combinePartials(parts);
     } finally {
       for (const buffer of owned) buffer.destroy();
     }

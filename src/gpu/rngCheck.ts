@@ -3,7 +3,7 @@
 import { compileShader, composeShader, type ShaderSources } from './compose.js';
 import type { GpuContext } from './device.js';
 import { PathReducer } from './reduce.js';
-import type { Moments } from './moments.js';
+import type { Summary } from '../analysis/statistics.js';
 import { philox4x32, normals as twinNormals, Stream } from '../rng/philox.js';
 
 export interface NormalsRequest {
@@ -42,7 +42,7 @@ export class RngKernels {
   }
 
   /** Philox words for n (counter, key) pairs: counters 4 u32 each, keys 2 u32 each. */
-  async philoxWords(counters: Uint32Array, keys: Uint32Array, workgroupSize = 64): Promise<Uint32Array> {
+  async philoxWords(counters: Uint32Array<ArrayBuffer>, keys: Uint32Array<ArrayBuffer>, workgroupSize = 64): Promise<Uint32Array> {
     const n = counters.length / 4;
     const device = this.ctx.device;
     const counterBuffer = this.upload('counters', counters);
@@ -55,7 +55,7 @@ export class RngKernels {
   }
 
   /** Four normals per path (block 0 of each path's counter), as the simulation kernels draw them. */
-  async normals(request: NormalsRequest): Promise<Float32Array> {
+  async normals(request: NormalsRequest): Promise<Float32Array<ArrayBuffer>> {
     const wg = request.workgroupSize ?? 64;
     const offset = request.pathOffset ?? 0;
     const params = new Uint32Array([request.seed, request.stream, request.step, request.substep, offset, request.paths, 0, 0]);
@@ -70,7 +70,7 @@ export class RngKernels {
     return new Float32Array(data, offset * 16);
   }
 
-  private upload(label: string, data: Uint32Array): GPUBuffer {
+  private upload(label: string, data: Uint32Array<ArrayBuffer>): GPUBuffer {
     const buffer = this.ctx.device.createBuffer({ label: `RngKernels.${label}`, size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.ctx.device.queue.writeBuffer(buffer, 0, data);
     return buffer;
@@ -101,7 +101,7 @@ export class RngKernels {
 
 export interface RoundTripReport {
   normals: number;
-  gpu: Moments;
+  gpu: Summary;
   /** Philox words compared bit for bit against the TypeScript twin, and how many matched. */
   wordsChecked: number;
   wordsMatching: number;

@@ -1,0 +1,61 @@
+// Vectors of the problem's dimension, as ceil(D/4) vec4 lanes: the arithmetic is vec4
+// arithmetic (what both GPUs and SwiftShader's SIMD lanes want) and one Philox block fills
+// one lane group. Padding lanes (index >= D) are kept at exactly zero.
+// D is a template value, not an `override`: WGSL needs a const-expression for the length of
+// a function-scope array.
+
+const D: u32 = ${dim}u;
+const D4: u32 = ${dim4}u;
+// Lanes of the last vec4 that hold real coordinates.
+const TAIL_MASK: vec4f = vec4f(${tailMask});
+
+alias Vec = array<vec4f, D4>;
+
+fn v_zero() -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = vec4f(0.0); }
+  return out;
+}
+
+// a·x + y
+fn v_axpy(a: f32, x: Vec, y: Vec) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = a * x[b] + y[b]; }
+  return out;
+}
+
+fn v_scale(a: f32, x: Vec) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = a * x[b]; }
+  return out;
+}
+
+fn v_add(x: Vec, y: Vec) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = x[b] + y[b]; }
+  return out;
+}
+
+fn v_sub(x: Vec, y: Vec) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = x[b] - y[b]; }
+  return out;
+}
+
+fn v_dot(x: Vec, y: Vec) -> f32 {
+  var acc = vec4f(0.0);
+  for (var b = 0u; b < D4; b++) { acc += x[b] * y[b]; }
+  return acc.x + acc.y + acc.z + acc.w;
+}
+
+fn v_norm(x: Vec) -> f32 {
+  return sqrt(v_dot(x, x));
+}
+
+// Standard normals of one (stream, path, step, substep), blocks first_block.. (SPEC section 3).
+fn v_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_block: u32) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = normal4(seed, stream, path, step, substep, first_block + b); }
+  out[D4 - 1u] = out[D4 - 1u] * TAIL_MASK;
+  return out;
+}

@@ -1,0 +1,30 @@
+// The run summary printed by `sam-sde run`: the comparisons of the paper's test function g
+// (SPEC section 4) per ρ, plus divergence and guard counts.
+import type { SimulationResult } from '../simulate/result.js';
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+
+export function formatSummary(result: SimulationResult): string {
+  const lines: string[] = [];
+  const { config, timing } = result;
+  lines.push(
+    `${config.paths} paths × ${config.steps} steps, η=${config.eta}, σ=${config.noise.sigma}, m=${config.substeps}, ` +
+      `coupling=${config.coupling} — ${timing.pathSteps.toExponential(3)} path-steps in ${timing.wallSeconds.toFixed(2)} s ` +
+      `(${timing.pathStepsPerSecond.toExponential(3)} /s)`,
+  );
+  for (const run of result.runs) {
+    lines.push('', `ρ = ${run.rho}   (observable g = ‖x‖ + ‖∇f(x)‖)`);
+    const header = ['algorithm', 'model', 'relMaxError', 'band', 'weakError', '± stderr'];
+    const rows = run.comparisons
+      .filter((c) => c.observable === 'g')
+      .map((c) => [c.algorithm, c.model, fmt(c.relMaxError), fmt(c.band), fmt(c.weakError), fmt(c.weakErrorStderr)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+    lines.push(line(header), ...rows.map(line));
+    const notes = Object.entries(run.series)
+      .filter(([, s]) => s.diverged > 0 || s.guarded > 0)
+      .map(([name, s]) => `${name}: ${s.diverged} diverged, ${s.guarded} guarded divisions`);
+    if (notes.length > 0) lines.push(...notes);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,330 @@
+// The dispatch loop: for each ρ, each path chunk, each observation window: advance every
+// dynamics by fused multi-step dispatches (the state never leaves the GPU), then reduce the
+// window's observables over paths on the GPU and finish the partials in float64 here.
+// Progress and cancellation are checked between submits; a cancelled run keeps what it has.
+import type { ResolvedConfig } from '../config/schema.js';
+import type { ShaderSources } from '../gpu/compose.js';
+import type { GpuContext } from '../gpu/device.js';
+import { PathReducer, encodeRows, reduceBlocks, type ReduceRow } from '../gpu/reduce.js';
+import { problemUniforms } from '../problems/index.js';
+import { createProblemTwin } from '../problems/index.js';
+import { OBSERVABLES } from '../dynamics/names.js';
+import { SimulationKernels, WORKGROUP_SIZE, lanes } from './kernels.js';
+import { makePlan, type Plan } from './plan.js';
+import { RecordAccumulator } from './accumulate.js';
+import { RESULT_SCHEMA, type RunResult, type SimulationResult } from './result.js';
+
+export interface Progress {
+  /** Fraction of all path-steps of the job done, in [0, 1]. */
+  fraction: number;
+  runIndex: number;
+  rho: number;
+  step: number;
+  pathSteps: number;
+  elapsedSeconds: number;
+  pathStepsPerSecond: number;
+}
+
+export interface SimulateOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Called after every observation window with the result so far (for streaming views). */
+  onPartial?: (result: SimulationResult) => void;
+  /** Wall time one submit should take; slices grow or shrink towards it. */
+  targetSliceSeconds?: number;
+}
+
+const RUN_PARAMS_BYTES = 80;
+const DISPATCH_SLOT = 256;
+const MAX_STEPS_PER_DISPATCH = 4096;
+const now = () => performance.now() / 1000;
+
+/** Norm guard ε relative to the problem's curvature scale (SPEC section 2). */
+export function guardEpsilon(scale: number): number {
+  return 1e-8 * Math.max(scale, 1e-30);
+}
+
+interface ChunkBuffers {
+  runParams: GPUBuffer;
+  dispatchParams: GPUBuffer;
+  state: GPUBuffer;
+  divergedAt: GPUBuffer;
+  guards: GPUBuffer;
+  obs: GPUBuffer;
+  x0: GPUBuffer;
+  rows: GPUBuffer;
+  partials: GPUBuffer;
+  shape: GPUBuffer;
+  readback: GPUBuffer;
+  statusReadback: GPUBuffer;
+  bindGroup: GPUBindGroup;
+  all: GPUBuffer[];
+}
+
+export async function simulate(
+  ctx: GpuContext, sources: ShaderSources, config: ResolvedConfig, options: SimulateOptions = {},
+): Promise<SimulationResult> {
+  const started = now();
+  const problem = problemUniforms(config.problem);
+  const twin = createProblemTwin(config.problem);
+  const kernels = await SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem });
+  const reducer = await PathReducer.create(ctx, sources);
+  const plan = makePlan(config, problem.dim, ctx.device.limits);
+  const result: SimulationResult = {
+    schema: RESULT_SCHEMA,
+    config,
+    adapter: ctx.adapter,
+    runs: [],
+    cancelled: false,
+    timing: { wallSeconds: 0, pathSteps: 0, pathStepsPerSecond: 0 },
+  };
+  const totalPathSteps = config.rho.length * plan.dynamics.length * config.paths * plan.lastStep;
+  let pathSteps = 0;
+  let sliceSteps = 1;
+  const finishTiming = () => {
+    result.timing.wallSeconds = now() - started;
+    result.timing.pathSteps = pathSteps;
+    result.timing.pathStepsPerSecond = pathSteps / Math.max(result.timing.wallSeconds, 1e-9);
+  };
+  const targetSlice = options.targetSliceSeconds ?? 0.25;
+  const pipelines = await Promise.all(plan.dynamics.map((d) => kernels.advance(d)));
+  const initPipeline = await kernels.init();
+  const buffers = createBuffers(ctx, kernels, plan, problem.dim);
+
+  try {
+    for (const [runIndex, rho] of config.rho.entries()) {
+      const accumulator = new RecordAccumulator(plan);
+      const run: RunResult = { rho, eta: config.eta, t: [], series: {}, comparisons: [] };
+      result.runs.push(run);
+      for (const chunk of plan.chunks) {
+        writeRunParams(ctx, buffers, config, rho, chunk, plan, guardEpsilon(twin.scale));
+        // Initialise every dynamics from the same x0 of each path (common random numbers).
+        const encoder = ctx.device.createCommandEncoder({ label: 'simulate.init' });
+        const pass = encoder.beginComputePass({ label: 'simulate.initPass' });
+        pass.setPipeline(initPipeline);
+        pass.setBindGroup(1, kernels.layouts.problemGroup);
+        const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
+        plan.dynamics.forEach((_, d) => {
+          slots.set(dispatchWords(plan, d, chunk.paths, 0, 0, 0, false, problem.dim), (DISPATCH_SLOT / 4) * d);
+          pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
+          pass.dispatchWorkgroups(Math.ceil(chunk.paths / WORKGROUP_SIZE));
+        });
+        pass.end();
+        ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
+        ctx.device.queue.submit([encoder.finish()]);
+
+        let cancelled = false;
+        for (let first = 0; first < plan.records && !cancelled; first += plan.window) {
+          const last = Math.min(first + plan.window, plan.records) - 1;
+          // The window advances from the step of record first-1 to the step of record `last`.
+          let step = first === 0 ? 0 : (first - 1) * config.recordEvery;
+          const end = last * config.recordEvery;
+          let recordInitial = first === 0;
+          let recordedUpTo = first === 0 ? -1 : first - 1;
+          while (step < end || recordInitial) {
+            if (options.signal?.aborted) { cancelled = true; break; }
+            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH);
+            const t0 = now();
+            encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, step, steps, first, recordInitial, problem.dim);
+            await ctx.device.queue.onSubmittedWorkDone();
+            const seconds = now() - t0;
+            step += steps;
+            recordedUpTo = Math.floor(step / config.recordEvery);
+            recordInitial = false;
+            pathSteps += steps * chunk.paths * plan.dynamics.length;
+            if (seconds < targetSlice / 2 && steps === sliceSteps) sliceSteps = Math.min(sliceSteps * 2, MAX_STEPS_PER_DISPATCH);
+            else if (seconds > targetSlice * 2) sliceSteps = Math.max(1, Math.floor(sliceSteps / 2));
+            const elapsed = now() - started;
+            options.onProgress?.({
+              fraction: totalPathSteps > 0 ? pathSteps / totalPathSteps : 1,
+              runIndex, rho, step, pathSteps, elapsedSeconds: elapsed, pathStepsPerSecond: pathSteps / elapsed,
+            });
+          }
+          const done = Math.min(last, recordedUpTo);
+          if (done >= first) {
+            await reduceWindow(ctx, reducer, buffers, plan, chunk.paths, first, done, config.recordEvery, accumulator);
+          }
+          accumulator.toRun(run, config);
+          finishTiming();
+          options.onPartial?.(result);
+        }
+        await readStatus(ctx, buffers, plan, chunk.paths, accumulator);
+        accumulator.toRun(run, config);
+        if (cancelled) {
+          result.cancelled = true;
+          break;
+        }
+      }
+      if (result.cancelled) break;
+    }
+  } finally {
+    for (const buffer of buffers.all) buffer.destroy();
+    kernels.destroy();
+  }
+  finishTiming();
+  return result;
+}
+
+function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, dim: number): ChunkBuffers {
+  const device = ctx.device;
+  const all: GPUBuffer[] = [];
+  const make = (label: string, size: number, usage: number) => {
+    const buffer = device.createBuffer({ label: `simulate.${label}`, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+    all.push(buffer);
+    return buffer;
+  };
+  const P = plan.chunkPaths;
+  const n = plan.dynamics.length;
+  const rows = plan.rowsPerRecord * plan.window;
+  const partialBytes = rows * reduceBlocks(P) * 16;
+  const S = GPUBufferUsage.STORAGE;
+  const buffers = {
+    runParams: make('runParams', RUN_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+    dispatchParams: make('dispatchParams', DISPATCH_SLOT * n, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+    state: make('state', n * lanes(dim) * 16 * P, S),
+    divergedAt: make('divergedAt', n * P * 4, S | GPUBufferUsage.COPY_SRC),
+    guards: make('guards', n * P * 4, S | GPUBufferUsage.COPY_SRC),
+    obs: make('obs', n * OBSERVABLES.length * plan.window * P * 4, S),
+    x0: make('x0', lanes(dim) * 16, S | GPUBufferUsage.COPY_DST),
+    rows: make('rows', rows * 32, S | GPUBufferUsage.COPY_DST),
+    partials: make('partials', partialBytes, S | GPUBufferUsage.COPY_SRC),
+    shape: make('shape', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+    readback: make('readback', partialBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+    statusReadback: make('statusReadback', 2 * n * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+  };
+  const bindGroup = device.createBindGroup({
+    label: 'simulate.bindGroup',
+    layout: kernels.layouts.simulation,
+    entries: [
+      { binding: 0, resource: { buffer: buffers.runParams } },
+      { binding: 1, resource: { buffer: buffers.dispatchParams, size: 32 } },
+      { binding: 2, resource: { buffer: buffers.state } },
+      { binding: 3, resource: { buffer: buffers.divergedAt } },
+      { binding: 4, resource: { buffer: buffers.guards } },
+      { binding: 5, resource: { buffer: buffers.obs } },
+      { binding: 6, resource: { buffer: buffers.x0 } },
+    ],
+  });
+  return { ...buffers, bindGroup, all };
+}
+
+function writeRunParams(
+  ctx: GpuContext, buffers: ChunkBuffers, config: ResolvedConfig, rho: number,
+  chunk: { offset: number; paths: number }, plan: Plan, guardEps: number,
+): void {
+  const data = new ArrayBuffer(RUN_PARAMS_BYTES);
+  const f = new Float32Array(data);
+  const u = new Uint32Array(data);
+  const m = config.substeps;
+  const dt = config.eta / m;
+  f.set([config.eta, rho, config.noise.sigma, dt, Math.sqrt(config.eta * dt), 1 / Math.sqrt(m), config.divergeAbove, guardEps]);
+  u.set([config.seed, m, config.samInner, config.coupling === 'shared' ? 1 : 0, chunk.paths, chunk.offset, config.recordEvery, plan.window], 8);
+  const x0 = config.x0;
+  const normal = !Array.isArray(x0) && 'normal' in x0;
+  u[16] = normal ? 1 : 0;
+  u[17] = normal ? x0.normal.seed : 0;
+  f[18] = normal ? x0.normal.std : 0;
+  ctx.device.queue.writeBuffer(buffers.runParams, 0, data);
+  if (!normal) {
+    const dim = (buffers.x0.size / 16) * 4;
+    const point = new Float32Array(dim);
+    if (Array.isArray(x0)) point.set(x0);
+    else point.fill(x0.constant, 0, problemDimensionOf(config));
+    ctx.device.queue.writeBuffer(buffers.x0, 0, point);
+  }
+}
+
+function problemDimensionOf(config: ResolvedConfig): number {
+  return problemUniforms(config.problem).dim;
+}
+
+function dispatchWords(
+  plan: Plan, d: number, paths: number, stepStart: number, steps: number, recordBase: number,
+  recordInitial: boolean, dim: number,
+): Uint32Array<ArrayBuffer> {
+  return new Uint32Array([
+    stepStart, steps, recordBase, recordInitial ? 1 : 0,
+    d * lanes(dim) * paths,
+    d * paths,
+    d * OBSERVABLES.length * plan.window * paths,
+    0,
+  ]);
+}
+
+function encodeSlice(
+  ctx: GpuContext, kernels: SimulationKernels, pipelines: GPUComputePipeline[], buffers: ChunkBuffers,
+  plan: Plan, paths: number, stepStart: number, steps: number, recordBase: number, recordInitial: boolean, dim: number,
+): void {
+  const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
+  const encoder = ctx.device.createCommandEncoder({ label: 'simulate.slice' });
+  const pass = encoder.beginComputePass({ label: 'simulate.advance' });
+  pass.setBindGroup(1, kernels.layouts.problemGroup);
+  plan.dynamics.forEach((_, d) => {
+    slots.set(dispatchWords(plan, d, paths, stepStart, steps, recordBase, recordInitial, dim), (DISPATCH_SLOT / 4) * d);
+    pass.setPipeline(pipelines[d]);
+    pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
+    pass.dispatchWorkgroups(Math.ceil(paths / WORKGROUP_SIZE));
+  });
+  pass.end();
+  ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
+  ctx.device.queue.submit([encoder.finish()]);
+}
+
+/** Reduces records first..last of the window over the chunk's paths and accumulates them. */
+async function reduceWindow(
+  ctx: GpuContext, reducer: PathReducer, buffers: ChunkBuffers, plan: Plan, paths: number,
+  first: number, last: number, recordEvery: number, accumulator: RecordAccumulator,
+): Promise<void> {
+  const n = plan.dynamics.length;
+  const obsCount = OBSERVABLES.length;
+  const rows: ReduceRow[] = [];
+  const obsAt = (d: number, o: number, slot: number) => ((d * obsCount + o) * plan.window + slot) * paths;
+  const index = (name: string) => plan.dynamics.indexOf(name as Plan['dynamics'][number]);
+  for (let record = first; record <= last; record++) {
+    const slot = record - first;
+    const step = record * recordEvery;
+    for (let d = 0; d < n; d++) {
+      for (let o = 0; o < obsCount; o++) rows.push({ a: obsAt(d, o, slot), maskA: d * paths, step });
+    }
+    for (const [a, s] of plan.pairs) {
+      const da = index(a);
+      const ds = index(s);
+      for (let o = 0; o < obsCount; o++) {
+        rows.push({ a: obsAt(da, o, slot), b: obsAt(ds, o, slot), maskA: da * paths, maskB: ds * paths, step });
+      }
+    }
+  }
+  const blocks = reduceBlocks(paths);
+  const bytes = rows.length * blocks * 16;
+  ctx.device.queue.writeBuffer(buffers.rows, 0, encodeRows(rows));
+  ctx.device.queue.writeBuffer(buffers.shape, 0, reducer.shapeWords(paths));
+  const encoder = ctx.device.createCommandEncoder({ label: 'simulate.reduce' });
+  reducer.encode(encoder, { values: buffers.obs, rows: buffers.rows, divergedAt: buffers.divergedAt, partials: buffers.partials, shape: buffers.shape }, rows.length, paths);
+  encoder.copyBufferToBuffer(buffers.partials, 0, buffers.readback, 0, bytes);
+  ctx.device.queue.submit([encoder.finish()]);
+  await buffers.readback.mapAsync(GPUMapMode.READ, 0, bytes);
+  const partials = new Float32Array(buffers.readback.getMappedRange(0, bytes).slice(0));
+  buffers.readback.unmap();
+  accumulator.add(partials, first, last, blocks);
+}
+
+/** Divergence and guard counts of the chunk: read once per chunk, never per step. */
+async function readStatus(ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, paths: number, accumulator: RecordAccumulator): Promise<void> {
+  const words = plan.dynamics.length * paths;
+  const encoder = ctx.device.createCommandEncoder({ label: 'simulate.status' });
+  encoder.copyBufferToBuffer(buffers.divergedAt, 0, buffers.statusReadback, 0, words * 4);
+  encoder.copyBufferToBuffer(buffers.guards, 0, buffers.statusReadback, words * 4, words * 4);
+  ctx.device.queue.submit([encoder.finish()]);
+  await buffers.statusReadback.mapAsync(GPUMapMode.READ, 0, 2 * words * 4);
+  const status = new Uint32Array(buffers.statusReadback.getMappedRange(0, 2 * words * 4).slice(0));
+  buffers.statusReadback.unmap();
+  for (let d = 0; d < plan.dynamics.length; d++) {
+    let diverged = 0;
+    let guarded = 0;
+    for (let p = 0; p < paths; p++) {
+      if (status[d * paths + p] !== 0xffffffff) diverged++;
+      guarded += status[words + d * paths + p];
+    }
+    accumulator.addStatus(d, diverged, guarded);
+  }
+}
