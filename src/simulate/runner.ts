@@ -32,6 +32,19 @@ export interface SimulateOptions {
   onPartial?: (result: SimulationResult) => void;
   /** Wall time one submit should take; slices grow or shrink towards it. */
   targetSliceSeconds?: number;
+  /**
+   * Receives every chunk's final per-path state (tests compare it with the float64 twin).
+   * Costs one state read-back per chunk, so only tests and diagnostics ask for it.
+   */
+  inspect?: (snapshot: ChunkSnapshot) => void;
+}
+
+export interface ChunkSnapshot {
+  rho: number;
+  pathOffset: number;
+  paths: number;
+  /** Per dynamics: final states (paths × dim, row-major), divergence step (NONE: alive) and guard counts. */
+  dynamics: Record<string, { state: Float32Array; divergedAt: Uint32Array; guards: Uint32Array }>;
 }
 
 const RUN_PARAMS_BYTES = 80;
@@ -148,8 +161,11 @@ export async function simulate(
           finishTiming();
           options.onPartial?.(result);
         }
-        await readStatus(ctx, buffers, plan, chunk.paths, accumulator);
+        const status = await readStatus(ctx, buffers, plan, chunk.paths, accumulator);
         accumulator.toRun(run, config);
+        if (options.inspect) {
+          options.inspect(await snapshot(ctx, buffers, plan, rho, chunk, problem.dim, status));
+        }
         if (cancelled) {
           result.cancelled = true;
           break;
@@ -309,7 +325,9 @@ async function reduceWindow(
 }
 
 /** Divergence and guard counts of the chunk: read once per chunk, never per step. */
-async function readStatus(ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, paths: number, accumulator: RecordAccumulator): Promise<void> {
+async function readStatus(
+  ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, paths: number, accumulator: RecordAccumulator,
+): Promise<Uint32Array> {
   const words = plan.dynamics.length * paths;
   const encoder = ctx.device.createCommandEncoder({ label: 'simulate.status' });
   encoder.copyBufferToBuffer(buffers.divergedAt, 0, buffers.statusReadback, 0, words * 4);
@@ -327,4 +345,39 @@ async function readStatus(ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, pa
     }
     accumulator.addStatus(d, diverged, guarded);
   }
+  return status;
+}
+
+async function snapshot(
+  ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, rho: number, chunk: { offset: number; paths: number },
+  dim: number, status: Uint32Array,
+): Promise<ChunkSnapshot> {
+  const d4 = lanes(dim);
+  const P = chunk.paths;
+  const bytes = plan.dynamics.length * d4 * 16 * P;
+  const readback = ctx.device.createBuffer({ label: 'simulate.stateReadback', size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = ctx.device.createCommandEncoder({ label: 'simulate.snapshot' });
+  encoder.copyBufferToBuffer(buffers.state, 0, readback, 0, bytes);
+  ctx.device.queue.submit([encoder.finish()]);
+  await readback.mapAsync(GPUMapMode.READ);
+  const lanesData = new Float32Array(readback.getMappedRange().slice(0));
+  readback.unmap();
+  readback.destroy();
+  const words = plan.dynamics.length * P;
+  const out: ChunkSnapshot = { rho, pathOffset: chunk.offset, paths: P, dynamics: {} };
+  plan.dynamics.forEach((name, d) => {
+    const state = new Float32Array(P * dim);
+    for (let p = 0; p < P; p++) {
+      for (let i = 0; i < dim; i++) {
+        // SoA layout of shaders/simulate.wgsl: lane group b of path p at (d·D4 + b)·P + p.
+        state[p * dim + i] = lanesData[((d * d4 + (i >> 2)) * P + p) * 4 + (i & 3)];
+      }
+    }
+    out.dynamics[name] = {
+      state,
+      divergedAt: status.slice(d * P, (d + 1) * P),
+      guards: status.slice(words + d * P, words + (d + 1) * P),
+    };
+  });
+  return out;
 }
