@@ -1,6 +1,6 @@
 // The simulation kernels of one problem: the composed shader (prelude + RNG + vectors +
 // problem + dynamics + entry points), one pipeline per dynamics, and the problem's data.
-import { compileShader, composeShader, type ShaderSources } from '../gpu/compose.js';
+import { compileShader, composeShader, type ComposedShader, type ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
 
@@ -47,17 +47,55 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * What compiling costs (seconds per pipeline on SwiftShader): the module, its layouts and
+ * pipelines, shared by every SimulationKernels of the same shader code on the same device.
+ * The problem's numbers live in a buffer, so problems of one kind and size share a program.
+ */
+interface Program {
+  module: GPUShaderModule;
+  simulationLayout: GPUBindGroupLayout;
+  problemLayout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
+  pipelines: Map<string, Promise<GPUComputePipeline>>;
+}
+
+const programs = new WeakMap<GPUDevice, Map<string, Promise<Program>>>();
+
+async function compileProgram(device: GPUDevice, shader: ComposedShader, problemInUniform: boolean): Promise<Program> {
+  const module = await compileShader(device, shader);
+  const storage = (binding: number, type: GPUBufferBindingType = 'storage'): GPUBindGroupLayoutEntry =>
+    ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+  // One layout for every entry point, so one bind group serves init and all dynamics.
+  const simulationLayout = device.createBindGroupLayout({
+    label: 'SimulationKernels.simulationLayout',
+    entries: [
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+      storage(2), storage(3), storage(4), storage(5), storage(6, 'read-only-storage'),
+    ],
+  });
+  const problemLayout = device.createBindGroupLayout({
+    label: 'SimulationKernels.problemLayout',
+    entries: [storage(0, problemInUniform ? 'uniform' : 'read-only-storage')],
+  });
+  const pipelineLayout = device.createPipelineLayout({
+    label: 'SimulationKernels.pipelineLayout',
+    bindGroupLayouts: [simulationLayout, problemLayout],
+  });
+  return { module, simulationLayout, problemLayout, pipelineLayout, pipelines: new Map() };
+}
+
 export class SimulationKernels {
-  private readonly pipelines = new Map<Dynamics, GPUComputePipeline>();
-  private initPipeline?: GPUComputePipeline;
   readonly problemBuffer: GPUBuffer;
   readonly problemInUniform: boolean;
-  readonly layouts: { simulation: GPUBindGroupLayout; pipeline: GPUPipelineLayout; problemGroup: GPUBindGroup };
+  readonly simulationLayout: GPUBindGroupLayout;
+  readonly problemGroup: GPUBindGroup;
   private destroyed = false;
 
   private constructor(
     private readonly ctx: GpuContext,
-    private readonly module: GPUShaderModule,
+    private readonly program: Program,
     readonly problem: ProblemData,
     problemInUniform: boolean,
   ) {
@@ -69,7 +107,12 @@ export class SimulationKernels {
       usage: (problemInUniform ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE) | GPUBufferUsage.COPY_DST,
     });
     ctx.device.queue.writeBuffer(this.problemBuffer, 0, packed);
-    this.layouts = this.createLayouts();
+    this.simulationLayout = program.simulationLayout;
+    this.problemGroup = ctx.device.createBindGroup({
+      label: 'SimulationKernels.problemGroup',
+      layout: program.problemLayout,
+      entries: [{ binding: 0, resource: { buffer: this.problemBuffer } }],
+    });
   }
 
   static async create(ctx: GpuContext, sources: ShaderSources, problem: ProblemData): Promise<SimulationKernels> {
@@ -87,58 +130,41 @@ export class SimulationKernels {
       { dim: d, dim4: d4, tailMask: tail, problemInUniform },
       `SimulationKernels.${problem.kind}${d}`,
     );
-    const module = await compileShader(ctx.device, shader);
-    return new SimulationKernels(ctx, module, problem, problemInUniform);
+    let cache = programs.get(ctx.device);
+    if (!cache) programs.set(ctx.device, (cache = new Map()));
+    let program = cache.get(shader.code);
+    if (!program) {
+      program = compileProgram(ctx.device, shader, problemInUniform);
+      cache.set(shader.code, program);
+      program.catch(() => cache.delete(shader.code));
+    }
+    return new SimulationKernels(ctx, await program, problem, problemInUniform);
   }
 
-  /** One layout for every entry point, so one bind group serves init and all dynamics. */
-  private createLayouts(): { simulation: GPUBindGroupLayout; pipeline: GPUPipelineLayout; problemGroup: GPUBindGroup } {
-    const device = this.ctx.device;
-    const storage = (binding: number, type: GPUBufferBindingType = 'storage'): GPUBindGroupLayoutEntry =>
-      ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
-    const simulation = device.createBindGroupLayout({
-      label: 'SimulationKernels.simulationLayout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
-        storage(2), storage(3), storage(4), storage(5), storage(6, 'read-only-storage'),
-      ],
-    });
-    const problem = device.createBindGroupLayout({
-      label: 'SimulationKernels.problemLayout',
-      entries: [storage(0, this.problemInUniform ? 'uniform' : 'read-only-storage')],
-    });
-    const pipeline = device.createPipelineLayout({ label: 'SimulationKernels.pipelineLayout', bindGroupLayouts: [simulation, problem] });
-    const problemGroup = device.createBindGroup({
-      label: 'SimulationKernels.problemGroup',
-      layout: problem,
-      entries: [{ binding: 0, resource: { buffer: this.problemBuffer } }],
-    });
-    return { simulation, pipeline, problemGroup };
-  }
-
-  private async build(entryPoint: string, dynamics: number, label: string): Promise<GPUComputePipeline> {
-    return this.ctx.device.createComputePipelineAsync({
-      label: `SimulationKernels.${label}`,
-      layout: this.layouts.pipeline,
-      compute: { module: this.module, entryPoint, constants: { WG: WORKGROUP_SIZE, DYNAMICS: dynamics } },
-    });
-  }
-
-  async advance(name: Dynamics): Promise<GPUComputePipeline> {
-    let pipeline = this.pipelines.get(name);
+  private pipeline(entryPoint: string, dynamics: number, label: string): Promise<GPUComputePipeline> {
+    const key = `${entryPoint}:${dynamics}`;
+    let pipeline = this.program.pipelines.get(key);
     if (!pipeline) {
-      pipeline = await this.build('advance', dynamicsIndex(name), `advance.${name}`);
-      this.pipelines.set(name, pipeline);
+      pipeline = this.ctx.device.createComputePipelineAsync({
+        label: `SimulationKernels.${label}`,
+        layout: this.program.pipelineLayout,
+        compute: { module: this.program.module, entryPoint, constants: { WG: WORKGROUP_SIZE, DYNAMICS: dynamics } },
+      });
+      this.program.pipelines.set(key, pipeline);
+      pipeline.catch(() => this.program.pipelines.delete(key));
     }
     return pipeline;
   }
 
-  async init(): Promise<GPUComputePipeline> {
-    this.initPipeline ??= await this.build('init_state', 0, 'init');
-    return this.initPipeline;
+  advance(name: Dynamics): Promise<GPUComputePipeline> {
+    return this.pipeline('advance', dynamicsIndex(name), `advance.${name}`);
   }
 
+  init(): Promise<GPUComputePipeline> {
+    return this.pipeline('init_state', 0, 'init');
+  }
+
+  /** Frees the problem's buffer; the compiled program stays cached for the device. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

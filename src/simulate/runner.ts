@@ -115,7 +115,7 @@ export async function simulate(
         const encoder = ctx.device.createCommandEncoder({ label: 'simulate.init' });
         const pass = encoder.beginComputePass({ label: 'simulate.initPass' });
         pass.setPipeline(initPipeline);
-        pass.setBindGroup(1, kernels.layouts.problemGroup);
+        pass.setBindGroup(1, kernels.problemGroup);
         const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
         plan.dynamics.forEach((_, d) => {
           slots.set(dispatchWords(plan, d, chunk.paths, 0, 0, 0, false, problem.dim), (DISPATCH_SLOT / 4) * d);
@@ -210,7 +210,7 @@ function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, 
   };
   const bindGroup = device.createBindGroup({
     label: 'simulate.bindGroup',
-    layout: kernels.layouts.simulation,
+    layout: kernels.simulationLayout,
     entries: [
       { binding: 0, resource: { buffer: buffers.runParams } },
       { binding: 1, resource: { buffer: buffers.dispatchParams, size: 32 } },
@@ -274,7 +274,7 @@ function encodeSlice(
   const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
   const encoder = ctx.device.createCommandEncoder({ label: 'simulate.slice' });
   const pass = encoder.beginComputePass({ label: 'simulate.advance' });
-  pass.setBindGroup(1, kernels.layouts.problemGroup);
+  pass.setBindGroup(1, kernels.problemGroup);
   plan.dynamics.forEach((_, d) => {
     slots.set(dispatchWords(plan, d, paths, stepStart, steps, recordBase, recordInitial, dim), (DISPATCH_SLOT / 4) * d);
     pass.setPipeline(pipelines[d]);
