@@ -110,7 +110,7 @@ export async function simulate(
       const run: RunResult = { rho, eta: config.eta, t: [], series: {}, comparisons: [] };
       result.runs.push(run);
       for (const chunk of plan.chunks) {
-        writeRunParams(ctx, buffers, config, rho, chunk, plan, guardEpsilon(twin.scale));
+        writeRunParams(ctx, buffers, config, rho, chunk, plan, guardEpsilon(twin.scale), problem.dim);
         // Initialise every dynamics from the same x0 of each path (common random numbers).
         const encoder = ctx.device.createCommandEncoder({ label: 'simulate.init' });
         const pass = encoder.beginComputePass({ label: 'simulate.initPass' });
@@ -226,7 +226,7 @@ function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, 
 
 function writeRunParams(
   ctx: GpuContext, buffers: ChunkBuffers, config: ResolvedConfig, rho: number,
-  chunk: { offset: number; paths: number }, plan: Plan, guardEps: number,
+  chunk: { offset: number; paths: number }, plan: Plan, guardEps: number, dim: number,
 ): void {
   const data = new ArrayBuffer(RUN_PARAMS_BYTES);
   const f = new Float32Array(data);
@@ -242,16 +242,11 @@ function writeRunParams(
   f[18] = normal ? x0.normal.std : 0;
   ctx.device.queue.writeBuffer(buffers.runParams, 0, data);
   if (!normal) {
-    const dim = (buffers.x0.size / 16) * 4;
-    const point = new Float32Array(dim);
+    const point = new Float32Array(lanes(dim) * 4);
     if (Array.isArray(x0)) point.set(x0);
-    else point.fill(x0.constant, 0, problemDimensionOf(config));
+    else point.fill(x0.constant, 0, dim);
     ctx.device.queue.writeBuffer(buffers.x0, 0, point);
   }
-}
-
-function problemDimensionOf(config: ResolvedConfig): number {
-  return problemUniforms(config.problem).dim;
 }
 
 function dispatchWords(
