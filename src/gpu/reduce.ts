@@ -5,7 +5,9 @@ import type { GpuContext } from './device.js';
 import { combinePartials, type Summary } from '../analysis/statistics.js';
 
 export const NONE = 0xffffffff;
+/** The largest workgroup; small rows use a smaller one (see workgroupFor). */
 const WORKGROUP = 256;
+const MIN_WORKGROUP = 8;
 const PER_THREAD = 16;
 /** Paths reduced by one workgroup into one partial. */
 export const REDUCE_BLOCK = WORKGROUP * PER_THREAD;
@@ -18,6 +20,17 @@ export interface ReduceRow {
   maskA?: number;
   maskB?: number;
   step?: number;
+}
+
+/**
+ * Workgroup size for rows of `length` values: just enough threads for one block when a row
+ * is short. A software GPU runs every invocation of a workgroup, so 256 threads on a 64-path
+ * row cost 64× the useful work. The block count is the same for every size.
+ */
+export function workgroupFor(length: number): number {
+  let size = MIN_WORKGROUP;
+  while (size < WORKGROUP && size * PER_THREAD < length) size *= 2;
+  return size;
 }
 
 export function reduceBlocks(length: number): number {
@@ -33,20 +46,53 @@ export function encodeRows(rows: readonly ReduceRow[]): Uint32Array<ArrayBuffer>
 }
 
 export class PathReducer {
+  private readonly pipelines = new Map<number, GPUComputePipeline>();
+  private readonly layout: GPUBindGroupLayout;
+
   private constructor(
     private readonly ctx: GpuContext,
-    private readonly pipeline: GPUComputePipeline,
-  ) {}
+    private readonly module: GPUShaderModule,
+    largest: GPUComputePipeline,
+  ) {
+    this.pipelines.set(WORKGROUP, largest);
+    this.layout = largest.getBindGroupLayout(0);
+  }
 
   static async create(ctx: GpuContext, sources: ShaderSources): Promise<PathReducer> {
     const shader = composeShader(sources, ['reduce.wgsl'], {}, 'PathReducer.shader');
     const module = await compileShader(ctx.device, shader);
-    const pipeline = await ctx.device.createComputePipelineAsync({
-      label: 'PathReducer.pipeline',
-      layout: 'auto',
-      compute: { module, entryPoint: 'reduce_rows', constants: { WG: WORKGROUP } },
-    });
-    return new PathReducer(ctx, pipeline);
+    const pipeline = await ctx.device.createComputePipelineAsync(PathReducer.descriptor(ctx, module, WORKGROUP));
+    return new PathReducer(ctx, module, pipeline);
+  }
+
+  private static descriptor(ctx: GpuContext, module: GPUShaderModule, size: number): GPUComputePipelineDescriptor {
+    return {
+      label: `PathReducer.pipeline${size}`,
+      layout: ctx.device.createPipelineLayout({
+        label: 'PathReducer.layout',
+        bindGroupLayouts: [ctx.device.createBindGroupLayout({
+          label: 'PathReducer.bindGroupLayout',
+          entries: [
+            { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+            { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+            { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+            { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+            { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          ],
+        })],
+      }),
+      compute: { module, entryPoint: 'reduce_rows', constants: { WG: size } },
+    };
+  }
+
+  private pipelineFor(length: number): GPUComputePipeline {
+    const size = workgroupFor(length);
+    let pipeline = this.pipelines.get(size);
+    if (!pipeline) {
+      pipeline = this.ctx.device.createComputePipeline(PathReducer.descriptor(this.ctx, this.module, size));
+      this.pipelines.set(size, pipeline);
+    }
+    return pipeline;
   }
 
   /**
@@ -67,7 +113,7 @@ export class PathReducer {
     }
     const bindGroup = this.ctx.device.createBindGroup({
       label: 'PathReducer.bindGroup',
-      layout: this.pipeline.getBindGroupLayout(0),
+      layout: this.layout,
       entries: [
         { binding: 0, resource: { buffer: buffers.values } },
         { binding: 1, resource: { buffer: buffers.rows } },
@@ -77,7 +123,7 @@ export class PathReducer {
       ],
     });
     const pass = encoder.beginComputePass({ label: 'PathReducer.pass' });
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(this.pipelineFor(length));
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(blocks, rowCount);
     pass.end();

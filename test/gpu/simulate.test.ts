@@ -1,0 +1,163 @@
+// The simulation kernels (shaders/dynamics.wgsl, shaders/simulate.wgsl) against the float64
+// twin (src/dynamics/twin.ts), path by path, for every algorithm of SPEC section 2 and every
+// model of section 3: the same ResolvedConfig drives both sides, x0 and every noise draw come
+// from the same Philox counters (section 3), so the only difference left is f32 rounding.
+// Then layout independence: a path's result depends on its global index only.
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
+import { useGpu } from './context.js';
+import {
+  ALIVE, runGpu, runTwin, twinRecordCounts, twinRecordMeans, worstSeriesError, worstStateError,
+} from './helpers.js';
+
+const gpu = useGpu();
+const EVERY: Dynamics[] = [...ALGORITHMS, ...MODELS];
+
+// Dyadic, so that x* and an x0 placed on it are the same numbers in f32 and float64.
+const MINIMIZER = [0.5, -0.25, 0.75, -1, 0.125, 0.375];
+const WISHART = { kind: 'quadratic', hessian: { wishart: { dim: 6, seed: 3 } }, minimizer: MINIMIZER };
+
+/**
+ * f32 tolerances. One step rounds each coordinate a few times (≈ 6e-8 each); on a contracting
+ * quadratic those errors add up but are not amplified, so after n steps (m substeps each) the
+ * relative error is ≲ n·m·few·6e-8. On the saddle the negative directions grow errors by up to
+ * (1 + η|λ|)^n. Measured on SwiftShader (max over the 11 dynamics, 64 paths):
+ *   (a) Wishart, 100 steps × 2 substeps: 5.2e-7 (SGD-SDE) → tolerance 5e-6;
+ *   (b) saddle, 100 steps: 1.0e-6 (SGD-SDE) → tolerance 1e-5;
+ * and the per-record path means of the four observables (relative, floor 1e-3), where the
+ * rounding partly averages out: 2.4e-7 (loss) → 3e-6. The state error is
+ * ‖Δx‖ / max(‖x‖, 1): relative for large states, absolute near the origin.
+ */
+const TOLERANCE = {
+  wishart: { state: 5e-6, means: 3e-6 },
+  saddle: { state: 1e-5, means: 3e-6 },
+};
+
+/** Every dynamics on the GPU and through the twin; finals, divergence, guards and series. */
+async function compareWithTwin(
+  context: GpuContext, config: ResolvedConfig, tolerance: { state: number; means: number },
+): Promise<void> {
+  const { result, finals } = await runGpu(context, config);
+  const rho = config.rho[0];
+  const run = result.runs[0];
+  for (const name of EVERY) {
+    const twin = runTwin(config, name, rho);
+    const gpuPaths = finals.get(rho)![name];
+    const dim = twin[0].final.length;
+    // No path is meant to diverge here: a divergence would hide the comparison.
+    expect(twin.every((p) => p.divergedAt === null), `${name}: twin divergence`).toBe(true);
+    expect([...gpuPaths.divergedAt].every((d) => d === ALIVE), `${name}: GPU divergence`).toBe(true);
+    expect(run.series[name].diverged).toBe(0);
+    expect(run.series[name].count).toEqual(twinRecordCounts(twin, config.recordEvery));
+
+    const stateError = worstStateError(gpuPaths.state, twin, dim, 1);
+    expect(stateError, `${name}: final states`).toBeLessThanOrEqual(tolerance.state);
+
+    // Guards: per path, exactly (none fire here, with σ > 0; see the σ = 0 test).
+    expect([...gpuPaths.guards], `${name}: guards`).toEqual(twin.map((p) => p.guarded));
+
+    for (const observable of OBSERVABLES) {
+      const twinMeans = twinRecordMeans(twin, observable, config.recordEvery);
+      const error = worstSeriesError(run.series[name][observable].mean, twinMeans, 1e-3);
+      expect(error, `${name}: ${observable} means`).toBeLessThanOrEqual(tolerance.means);
+    }
+  }
+}
+
+describe('GPU dynamics against the float64 twin, path by path', () => {
+  it('every algorithm and model on a non-diagonal quadratic (Wishart d=6, x* ≠ 0), m=2, shared coupling', async () => {
+    const context = gpu();
+    await context.scoped('twin: wishart', () => compareWithTwin(context, resolveConfig({
+      problem: WISHART,
+      x0: { normal: { std: 1, seed: 11 } },
+      noise: { sigma: 0.5 },
+      eta: 0.05, rho: 0.3, steps: 100, paths: 64, seed: 5,
+      substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
+    }), TOLERANCE.wishart));
+  });
+
+  it('every algorithm and model on the saddle (d=5, λ with negative entries, μ=0.5), independent coupling', async () => {
+    const context = gpu();
+    await context.scoped('twin: saddle', () => compareWithTwin(context, resolveConfig({
+      problem: { kind: 'saddle', eigenvalues: [1, 0.5, -0.5, 2, -1], quartic: 0.5 },
+      x0: { normal: { std: 0.5, seed: 12 } },
+      noise: { sigma: 0.3 },
+      eta: 0.05, rho: 0.2, steps: 100, paths: 64, seed: 6,
+      substeps: 1, coupling: 'independent', samInner: 4, recordEvery: 10,
+    }), TOLERANCE.saddle));
+  });
+
+  it('σ=0 from the minimizer: the norm guards fire, counted exactly as the twin counts them, and no NaN', async () => {
+    const context = gpu();
+    await context.scoped('twin: guards', async () => {
+      const m = 2;
+      const K = 4;
+      const steps = 50;
+      const config = resolveConfig({
+        problem: WISHART, x0: MINIMIZER, noise: { sigma: 0 },
+        eta: 0.05, rho: 0.3, steps, paths: 64, seed: 5,
+        substeps: m, coupling: 'shared', samInner: K, recordEvery: 10,
+      });
+      const { result, finals } = await runGpu(context, config);
+      const rho = config.rho[0];
+      // ∇f(x*) = 0 exactly on both sides and σ = 0, so every division by a norm is guarded:
+      // DNSAM and SAM once per step; DNSAM-SDE/-DRIFT once per substep; SAM-SDE/-DRIFT once
+      // per inner draw (SPEC section 3); the rest never divide by a norm.
+      const perPath: Record<Dynamics, number> = {
+        SGD: 0, USAM: 0, DNSAM: steps, SAM: steps,
+        'SGD-SDE': 0, 'USAM-SDE': 0, 'DNSAM-SDE': steps * m, 'SAM-SDE': steps * m * K,
+        'USAM-DRIFT': 0, 'DNSAM-DRIFT': steps * m, 'SAM-DRIFT': steps * m * K,
+      };
+      for (const name of EVERY) {
+        const twin = runTwin(config, name, rho);
+        const gpuPaths = finals.get(rho)![name];
+        expect(twin.map((p) => p.guarded), `${name}: twin guards`).toEqual(new Array(64).fill(perPath[name]));
+        expect([...gpuPaths.guards], `${name}: GPU guards`).toEqual(twin.map((p) => p.guarded));
+        expect(result.runs[0].series[name].guarded).toBe(64 * perPath[name]);
+        // The guard keeps the state finite and, with u = 0, exactly at x*.
+        expect(worstStateError(gpuPaths.state, twin, 6, 1), `${name}: states`).toBe(0);
+        expect(result.runs[0].series[name].diverged).toBe(0);
+        for (const observable of OBSERVABLES) {
+          const means = result.runs[0].series[name][observable].mean;
+          expect(means.every(Number.isFinite), `${name}: ${observable} finite`).toBe(true);
+        }
+        expect(result.runs[0].series[name].loss.mean.every((v) => v === 0)).toBe(true);
+      }
+    });
+  });
+});
+
+describe('layout independence (SPEC section 3: draws keyed by the global path index)', () => {
+  it('the first 100 of 300 paths end bit-identically when run alone, for algorithms and models', async () => {
+    const context = gpu();
+    await context.scoped('layout', async () => {
+      const base = {
+        problem: { kind: 'saddle', eigenvalues: [1, -0.5, 0.8, -1, 0.3, 2], quartic: 0.5 },
+        x0: { normal: { std: 0.7, seed: 31 } },
+        noise: { sigma: 0.2 },
+        eta: 0.04, rho: 0.15, steps: 60, seed: 9,
+        substeps: 2, coupling: 'independent', samInner: 4, recordEvery: 6,
+        algorithms: ['SGD', 'SAM'], models: ['DNSAM-SDE', 'SAM-SDE'],
+      };
+      const whole = await runGpu(context, resolveConfig({ ...base, paths: 300 }));
+      const part = await runGpu(context, resolveConfig({ ...base, paths: 100 }));
+      const rho = 0.15;
+      for (const name of ['SGD', 'SAM', 'DNSAM-SDE', 'SAM-SDE']) {
+        const a = whole.finals.get(rho)![name];
+        const b = part.finals.get(rho)![name];
+        const first = a.state.subarray(0, 100 * 6);
+        expect(Buffer.from(b.state.buffer).equals(Buffer.from(first.buffer, first.byteOffset, first.byteLength)), `${name}: states`).toBe(true);
+        expect([...b.divergedAt]).toEqual([...a.divergedAt.subarray(0, 100)]);
+        expect([...b.guards]).toEqual([...a.guards.subarray(0, 100)]);
+      }
+      // And the last 100 of the 300 are the twin's paths 200..299 (offsets reach the kernel).
+      for (const name of ['SGD', 'SAM-SDE'] as const) {
+        const twin = runTwin(whole.result.config, name, rho, 100, 200);
+        const last = whole.finals.get(rho)![name].state.slice(200 * 6);
+        expect(worstStateError(last, twin, 6, 1), `${name}: paths 200..299`).toBeLessThanOrEqual(TOLERANCE.saddle.state);
+      }
+    });
+  });
+});
