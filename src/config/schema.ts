@@ -6,6 +6,8 @@ import {
   ALGORITHMS, MODELS, isModel, type Algorithm, type Dynamics, type Model,
 } from '../dynamics/names';
 import { ConfigError, issueToConfigError } from './errors';
+import { DATASET_NAMES, type DatasetName } from '../problems/data';
+import { datasetShape, shapeDimension, type NetworkShape } from '../problems/shapes';
 
 export { ConfigError } from './errors';
 
@@ -20,15 +22,42 @@ export type HessianSpec =
 export interface QuadraticProblem { kind: 'quadratic'; hessian: HessianSpec; minimizer?: number[] }
 /** SPEC section 5, `saddle`: λ = eigenvalues, μ = quartic. */
 export interface SaddleProblem { kind: 'saddle'; eigenvalues: number[]; quartic: number }
-export type ProblemSpec = QuadraticProblem | SaddleProblem;
+export type Activation = 'linear' | 'sigmoid';
+/**
+ * SPEC section 5, `mlp`: one hidden layer, no biases, on a data set; softmax cross-entropy
+ * (Iris) or logistic loss (Breast Cancer), plus (weightDecay/2)‖x‖².
+ */
+export interface MlpProblem {
+  kind: 'mlp'; dataset: DatasetName; hidden: number; activation: Activation; weightDecay: number;
+}
+/**
+ * SPEC section 5, `teacher-student`: inputs X (samples × inputs) ~ N(0, 1/inputs) and a
+ * random teacher inputs → teacherHidden → outputs, all from `seed`; the student is
+ * inputs → hidden → outputs; loss mean((ŷ − y)²) + (weightDecay/2)‖x‖².
+ */
+export interface TeacherStudentProblem {
+  kind: 'teacher-student'; inputs: number; samples: number; hidden: number; outputs: number;
+  teacherHidden: number; activation: Activation; teacherActivation: Activation; weightDecay: number; seed: number;
+}
+/** SPEC section 5, `deep-linear`: f = (1/2N)‖X W1 W2 − Y‖²_F + (λ/2)‖x‖². */
+export interface DeepLinearProblem { kind: 'deep-linear'; dataset: DatasetName; hidden: number; lambda: number }
+export type NetworkProblem = MlpProblem | TeacherStudentProblem | DeepLinearProblem;
+export type ProblemSpec = QuadraticProblem | SaddleProblem | NetworkProblem;
+
+export function isNetworkProblem(problem: ProblemSpec): problem is NetworkProblem {
+  return problem.kind === 'mlp' || problem.kind === 'teacher-student' || problem.kind === 'deep-linear';
+}
 
 export type X0Spec = number[] | { normal: { std: number; seed: number } } | { constant: number };
 
 export interface ResolvedConfig {
   problem: ProblemSpec;
   x0: X0Spec;
-  /** Mode A noise only (SPEC section 1); mode B needs a problem with data. */
-  noise: { sigma: number };
+  /**
+   * SPEC section 1. Mode A: Gaussian injection of scale sigma. Mode B (problems with data):
+   * mini-batches of batchSize samples drawn with replacement; sigma is then 0.
+   */
+  noise: { sigma: number; batchSize?: number };
   eta: number;
   rho: number[];
   steps: number;
@@ -84,7 +113,12 @@ const hessianSchema = z.union([
   }, '{wishart: {dim, seed}}'),
 ], 'one of {eigenvalues: number[]}, {matrix: number[][]}, {wishart: {dim, seed}}');
 
-const PROBLEM_KINDS = ['quadratic', 'saddle'] as const;
+const PROBLEM_KINDS = ['quadratic', 'saddle', 'mlp', 'teacher-student', 'deep-linear'] as const;
+const DATASET = nameList(DATASET_NAMES);
+const ACTIVATION = 'one of: linear, sigmoid';
+const datasetSchema = z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]], DATASET);
+const activationSchema = z.enum(['linear', 'sigmoid'], ACTIVATION);
+const size = (hi: number) => intIn(1, hi);
 const problemSchema = z.discriminatedUnion('kind', [
   strict({
     kind: z.literal('quadratic'),
@@ -96,16 +130,43 @@ const problemSchema = z.discriminatedUnion('kind', [
     eigenvalues: finiteList(EIGENVALUES),
     quartic: nonNegative().default(0),
   }, '{kind: "saddle", eigenvalues, quartic?}'),
+  strict({
+    kind: z.literal('mlp'),
+    dataset: datasetSchema,
+    hidden: size(4096),
+    activation: activationSchema.default('sigmoid'),
+    weightDecay: nonNegative().default(0),
+  }, '{kind: "mlp", dataset, hidden, activation?, weightDecay?}'),
+  strict({
+    kind: z.literal('teacher-student'),
+    inputs: size(4096).default(5),
+    samples: size(1 << 20).default(10),
+    hidden: size(4096).default(100),
+    outputs: size(256).default(1),
+    teacherHidden: size(4096).default(100),
+    activation: activationSchema.default('sigmoid'),
+    teacherActivation: activationSchema.default('sigmoid'),
+    weightDecay: nonNegative().default(0.01),
+    seed: u32().default(0),
+  }, '{kind: "teacher-student", inputs?, samples?, hidden?, outputs?, teacherHidden?, activation?, teacherActivation?, weightDecay?, seed?}'),
+  strict({
+    kind: z.literal('deep-linear'),
+    dataset: datasetSchema,
+    hidden: size(4096),
+    lambda: nonNegative().default(0),
+  }, '{kind: "deep-linear", dataset, hidden, lambda?}'),
 ], {
   error: (issue) => (issue.code === 'invalid_union'
     ? `a kind, ${nameList(PROBLEM_KINDS)}`
     : `an object {kind: ${PROBLEM_KINDS.join(' | ')}, ...}`),
 });
 
-const X0_DEFAULT = { normal: { std: 1, seed: 1 } };
+// x0 defaults per problem (SPEC section 5): N(0, I) for quadratic and saddle, N(0, 1/h) for
+// the MLPs, 0.02·1 for deep-linear; `{normal}` without std takes the problem's std.
+const X0_SEED = 1;
 const x0Schema = z.union([
   z.array(finite()),
-  strict({ normal: strict({ std: positive().default(1), seed: u32() }, '{std?: number > 0, seed: u32}') },
+  strict({ normal: strict({ std: positive().optional(), seed: u32() }, '{std?: number > 0, seed: u32}') },
     '{normal: {std?, seed}}'),
   strict({ constant: finite() }, '{constant: number}'),
 ], 'a list of numbers (one per dimension), {normal: {std?, seed}} or {constant: number}');
@@ -116,9 +177,11 @@ const MODEL_NAME = nameList(MODELS);
 
 const configSchema = strict({
   problem: problemSchema,
-  x0: x0Schema.default(() => structuredClone(X0_DEFAULT)),
-  // batchSize is accepted by the shape only to give mode B its own message below.
-  noise: strict({ sigma: nonNegative(), batchSize: z.unknown().optional() }, '{sigma: number >= 0}', ['sigma']),
+  x0: x0Schema.optional(),
+  noise: strict({
+    sigma: nonNegative('a finite number >= 0 (mode A), or give batchSize instead (mode B)').optional(),
+    batchSize: intIn(1, 1 << 20, 'an integer in 1..1048576 (mini-batch size, mode B)').optional(),
+  }, '{sigma: number >= 0} (mode A) or {batchSize: integer >= 1} (mode B)'),
   eta: positive(),
   rho: z.union([nonNegative(RHO), z.array(nonNegative(RHO), RHO).min(1, RHO)], RHO),
   steps: fieldSchemas.steps,
@@ -145,8 +208,17 @@ type ParsedConfig = z.output<typeof configSchema>;
 
 // ---- Cross-field checks ----
 
+/** Sizes of a network problem, known from its config alone (SPEC section 5). */
+export function networkShape(problem: NetworkProblem): NetworkShape {
+  if (problem.kind === 'teacher-student') {
+    return { inputs: problem.inputs, hidden: problem.hidden, outputs: problem.outputs, samples: problem.samples };
+  }
+  return datasetShape(problem.dataset, problem.hidden);
+}
+
 /** The problem's dimension d (SPEC section 5). */
 export function problemDimension(problem: ProblemSpec): number {
+  if (isNetworkProblem(problem)) return shapeDimension(networkShape(problem));
   if (problem.kind === 'saddle') return problem.eigenvalues.length;
   const h = problem.hessian;
   if ('eigenvalues' in h) return h.eigenvalues.length;
@@ -205,19 +277,55 @@ function checkCompare(compare: [Dynamics, Model][], algorithms: Algorithm[], mod
   });
 }
 
+/** The default x0, and the std of `{normal}` when the config gives none (SPEC section 5). */
+function defaultX0(problem: ProblemSpec): { std: number } | { constant: number } {
+  if (problem.kind === 'deep-linear') return { constant: 0.02 };
+  if (problem.kind === 'mlp' || problem.kind === 'teacher-student') return { std: 1 / Math.sqrt(problem.hidden) };
+  return { std: 1 };
+}
+
+function resolveX0(problem: ProblemSpec, x0: ParsedConfig['x0']): X0Spec {
+  const fallback = defaultX0(problem);
+  const std = 'std' in fallback ? fallback.std : 1;
+  if (x0 === undefined) return 'std' in fallback ? { normal: { std, seed: X0_SEED } } : fallback;
+  if (Array.isArray(x0) || 'constant' in x0) return x0;
+  return { normal: { std: x0.normal.std ?? std, seed: x0.normal.seed } };
+}
+
+function resolveNoise(parsed: ParsedConfig): ResolvedConfig['noise'] {
+  const { sigma, batchSize } = parsed.noise;
+  const problem = parsed.problem;
+  if (batchSize !== undefined) {
+    if (!isNetworkProblem(problem)) {
+      throw new ConfigError('noise.batchSize', batchSize,
+        `mini-batch noise (mode B) needs a problem with data; not available for quadratic/saddle (problem.kind is "${problem.kind}")`);
+    }
+    if (sigma !== undefined) {
+      throw new ConfigError('noise.batchSize', batchSize, 'either sigma (mode A) or batchSize (mode B), not both');
+    }
+    if (parsed.models.includes('SAM-SDE') && parsed.samInner < 2) {
+      throw new ConfigError('samInner', parsed.samInner,
+        'an integer in 2..1024 with batchSize: SAM-SDE estimates its covariance from samInner ghost batches');
+    }
+    return { sigma: 0, batchSize };
+  }
+  if (sigma === undefined) {
+    throw new ConfigError('noise.sigma', sigma, 'a finite number >= 0 (mode A), or give batchSize instead (mode B)');
+  }
+  return { sigma };
+}
+
 function resolveParsed(parsed: ParsedConfig): ResolvedConfig {
   const problem = parsed.problem;
-  if (parsed.noise.batchSize !== undefined) {
-    throw new ConfigError('noise.batchSize', parsed.noise.batchSize,
-      `mini-batch noise (mode B) needs a problem with data; not available for quadratic/saddle (problem.kind is "${problem.kind}")`);
-  }
+  const noise = resolveNoise(parsed);
+  const x0 = resolveX0(problem, parsed.x0);
   if (problem.kind === 'quadratic' && 'matrix' in problem.hessian) checkMatrix(problem.hessian.matrix);
   const dim = problemDimension(problem);
   const perDimension = `a list of ${dim} finite numbers (the problem's dimension)`;
   if (problem.kind === 'quadratic' && problem.minimizer && problem.minimizer.length !== dim) {
     throw new ConfigError('problem.minimizer', problem.minimizer, perDimension);
   }
-  if (Array.isArray(parsed.x0) && parsed.x0.length !== dim) throw new ConfigError('x0', parsed.x0, perDimension);
+  if (Array.isArray(x0) && x0.length !== dim) throw new ConfigError('x0', x0, perDimension);
 
   checkUnique('algorithms', parsed.algorithms);
   checkUnique('models', parsed.models);
@@ -233,8 +341,8 @@ function resolveParsed(parsed: ParsedConfig): ResolvedConfig {
 
   return {
     problem,
-    x0: parsed.x0,
-    noise: { sigma: parsed.noise.sigma },
+    x0,
+    noise,
     eta: parsed.eta,
     rho: typeof parsed.rho === 'number' ? [parsed.rho] : parsed.rho,
     steps: parsed.steps,

@@ -1,16 +1,19 @@
 // The float64 reference of every algorithm (SPEC.md section 2) and SDE model (section 3) in
-// mode A noise (section 1), one path at a time. The WGSL kernels (shaders/dynamics.wgsl) are
-// tested against it, so its random draws follow the project's addressing contract exactly:
+// mode A noise (section 1), one path at a time; mode B (mini-batches) is in twinModeB.ts.
+// The WGSL kernels (shaders/dynamics.wgsl, dynamics_wg.wgsl) are tested against it, so its
+// random draws follow the project's addressing contract exactly:
 //   SDE substep j of step k, path p:  ξ   = normals({seed, sde},       p, k, j)
 //   SAM-SDE inner draw i:             ζ_i = normals({seed, samInner},  p, k, j, block i·⌈d/4⌉)
 //   algorithm, shared coupling:       ξ_k = (1/√m) Σ_j normals({seed, sde}, p, k, j)
 //   algorithm, independent coupling:  ξ_k = normals({seed, algorithm}, p, k, 0)
 // It is also the "float64 twin" peer of the benchmarks, so a step allocates nothing: every
 // vector lives in a TwinScratch made once per path (or once per problem and reused).
-import type { ProblemTwin } from '../problems/types';
-import { normalsFromBlock, philox4x32, Stream } from '../rng/philox';
+import { isSampledProblem, type ProblemTwin, type SampledProblemTwin } from '../problems/types';
+import { Stream } from '../rng/philox';
 import type { Algorithm, Dynamics, Model } from './names';
 import { isDriftOnly, isModel, MODELS, modelFamily } from './names';
+import { dot, fillNormals, guardedNorm, norm } from './twinMath';
+import { algorithmStepB, modelSubstepB, type SampleScratch } from './twinModeB';
 
 export type Coupling = 'shared' | 'independent';
 
@@ -34,6 +37,11 @@ export interface TwinParams {
   divergeAbove: number;
   /** Norm guard ε: a divisor n is replaced by max(n, ε) (SPEC section 2). */
   guardEps: number;
+  /**
+   * Noise mode B (SPEC section 1): mini-batches of this size (twinModeB.ts); the problem must
+   * have data (SampledProblemTwin) and `sigma` is unused. Absent: mode A.
+   */
+  batchSize?: number;
 }
 
 /** SPEC section 4 observables, one entry per recorded step 0, r, 2r, … ≤ steps. */
@@ -73,6 +81,8 @@ export class TwinScratch {
   readonly aHxi: Float64Array;
   /** Guard firings of the step in progress. */
   guards = 0;
+  /** Mode B's sample-sized vectors, made on first use (twinModeB.ts). */
+  samples?: SampleScratch;
 
   constructor(dim: number) {
     this.dim = dim;
@@ -90,46 +100,6 @@ export class TwinScratch {
     this.meanU = vector();
     this.aHxi = vector();
   }
-}
-
-/**
- * The normals of (seed, stream; path, step, substep) into `out`, starting at `firstBlock`:
- * the same bits as rng/philox.ts `normals`, without its two allocations per call.
- */
-function fillNormals(
-  s: TwinScratch, seed: number, stream: number,
-  path: number, step: number, substep: number, out: Float64Array, firstBlock: number,
-): void {
-  const n = out.length;
-  for (let b = 0; 4 * b < n; b++) {
-    philox4x32(path, step, substep, firstBlock + b, seed, stream, s.words);
-    normalsFromBlock(s.words, s.four);
-    for (let j = 0; j < 4 && 4 * b + j < n; j++) out[4 * b + j] = s.four[j];
-  }
-}
-
-function norm(v: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  return Math.sqrt(sum);
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
-}
-
-/**
- * SPEC section 2: a vanishing norm must never produce NaN; ε replaces it, and each firing is
- * counted. A NaN norm passes through unchanged: the divergence check then freezes the path.
- */
-function guardedNorm(n: number, eps: number, s: TwinScratch): number {
-  if (n < eps) {
-    s.guards++;
-    return eps;
-  }
-  return n;
 }
 
 /**
@@ -265,10 +235,16 @@ function modelSubstep(
 export function stepTwin(params: TwinParams, x: Float64Array, path: number, k: number, scratch: TwinScratch): number {
   const dynamics = params.dynamics;
   scratch.guards = 0;
+  const sampled = params.batchSize === undefined ? null : params.problem as SampledProblemTwin;
   if (isModel(dynamics)) {
     const family = MODEL_FAMILY.get(dynamics) as Algorithm;
     const full = !isDriftOnly(dynamics);
-    for (let j = 0; j < params.substeps; j++) modelSubstep(params, family, full, x, path, k, j, scratch);
+    for (let j = 0; j < params.substeps; j++) {
+      if (sampled) modelSubstepB(params, sampled, family, full, x, path, k, j, scratch);
+      else modelSubstep(params, family, full, x, path, k, j, scratch);
+    }
+  } else if (sampled) {
+    algorithmStepB(params, sampled, dynamics, x, path, k, scratch);
   } else {
     algorithmStep(params, dynamics, x, path, k, scratch);
   }
@@ -292,6 +268,15 @@ function validate(params: TwinParams, x0: Float64Array, path: number, steps: num
     throw new RangeError(`twin: path and steps must fit in u32, got path ${path}, steps ${steps}`);
   }
   if (!(params.guardEps > 0)) throw new RangeError(`twin: guardEps must be > 0, got ${params.guardEps}`);
+  if (params.batchSize !== undefined) {
+    requireInteger(params.batchSize, 'batchSize', 1);
+    if (!isSampledProblem(params.problem)) {
+      throw new RangeError(`twin: batchSize (mode B) needs a problem with data, got ${params.problem.kind}`);
+    }
+    if (params.dynamics === 'SAM-SDE' && params.samInner < 2) {
+      throw new RangeError('twin: SAM-SDE in mode B needs samInner >= 2 ghost batches');
+    }
+  }
   if (x0.length !== params.problem.dim) {
     throw new RangeError(`twin: x0 has length ${x0.length}, the problem has dim ${params.problem.dim}`);
   }

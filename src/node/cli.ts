@@ -11,6 +11,10 @@ import { loadShaderSources } from './shaders.js';
 import { simulate } from '../simulate/runner.js';
 import type { SimulationResult } from '../simulate/result.js';
 import { formatSummary } from './summary.js';
+import { registerNodeDatasets } from './datasets.js';
+import { ExperimentInputError, isExperimentId, listCommand, orderCommand, runExperimentCommand } from './commands/experiments.js';
+import { reportCommand } from './commands/report.js';
+import { registerHeadless } from './commands/headless.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -47,9 +51,11 @@ export function readConfigFile(path: string): unknown {
   }
 }
 
-interface RunOptions { out?: string; paths?: number; steps?: number; seed?: number; adapter: AdapterChoice; progress: boolean }
+interface RunOptions { out?: string; paths?: number; steps?: number; seed?: number; quick?: boolean; png?: boolean; adapter: AdapterChoice; progress: boolean }
 
 async function runCommand(configPath: string, options: RunOptions): Promise<number> {
+  if (isExperimentId(configPath)) return runExperimentCommand(configPath, options);
+  if (options.quick) throw new InputError('--quick applies to registered experiments (see `sam-sde list`), not to a config file');
   const overrides: ConfigOverrides = { paths: options.paths, steps: options.steps, seed: options.seed };
   const config = resolveConfig(readConfigFile(configPath), overrides);
   const outDir = resolve(options.out ?? join('out', basename(configPath).replace(/\.json$/i, '')));
@@ -112,7 +118,7 @@ async function infoCommand(options: { json?: boolean; adapter: AdapterChoice }):
   return EXIT_OK;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
+export function buildProgram(setExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('sam-sde')
     .description('WebGPU simulator for the SDE models of Sharpness-Aware Minimization')
     .exitOverride()
@@ -125,28 +131,60 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (options) => setExit(await infoCommand(options)));
   program
     .command('run')
-    .description('run a config: writes DIR/result.json and prints the comparisons')
-    .argument('<config>', 'config file (JSON)')
-    .option('--out <dir>', 'output directory (default out/<config name>)')
+    .description('run a config file or a registered experiment: writes DIR/result.json (experiments: also figures and CSVs) and prints the comparisons')
+    .argument('<config>', 'config file (JSON), or an experiment id from `sam-sde list`')
+    .option('--out <dir>', 'output directory (default out/<config name or id>)')
     .option('--paths <n>', 'override the number of paths', integerOption('--paths'))
     .option('--steps <n>', 'override the number of steps', integerOption('--steps'))
     .option('--seed <n>', 'override the seed', integerOption('--seed'))
+    .option('--quick', 'experiments only: the reduced size (under a minute on a 2-core software GPU)')
+    .option('--png', 'experiments only: also render the SVG figures to PNG with a headless Chromium')
     .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (config, options) => setExit(await runCommand(config, options)));
+  program
+    .command('list')
+    .description('list the registered experiments (SPEC section 6) with a one-line description')
+    .option('--json', 'machine-readable output')
+    .action((options) => setExit(listCommand(options)));
+  program
+    .command('order')
+    .description('convergence order: weak error per η of a ladder, slope by least squares with a 95 % interval; writes DIR/result.json and figures')
+    .argument('<config>', 'config file (JSON) with an "order" key {etas, horizon, rhoScaling, rhoScale}, or an order experiment id')
+    .option('--out <dir>', 'output directory (default out/<config name or id>)')
+    .option('--paths <n>', 'override the number of paths', integerOption('--paths'))
+    .option('--seed <n>', 'override the seed', integerOption('--seed'))
+    .option('--quick', 'experiments only: the reduced size')
+    .option('--png', 'also render the SVG figures to PNG with a headless Chromium')
+    .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (config, options) => setExit(await orderCommand(config, options, readConfigFile)));
+  program
+    .command('report')
+    .description('run every registered experiment and write DIR/REPRODUCTION.md with figures, comparing each result with the paper\'s claim')
+    .option('--out <dir>', 'output directory', 'reproduction')
+    .option('--quick', 'the reduced sizes (each experiment under a minute on a 2-core software GPU)')
+    .option('--only <ids>', 'comma-separated experiment ids (default: all)')
+    .option('--rerender', 'rebuild the figures and REPRODUCTION.md from DIR\'s saved results, without simulating')
+    .option('--png', 'also PNG copies of the figures (headless Chromium)')
+    .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
+    .action(async (options) => setExit(await reportCommand(options, argv.slice(2))));
+  registerHeadless(program, setExit);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The network problems read data/*.csv through the pure provider of src/problems/data.ts.
+  registerNodeDatasets();
   let code = EXIT_OK;
   try {
-    await buildProgram((c) => (code = c)).parseAsync(argv);
+    await buildProgram((c) => (code = c), argv).parseAsync(argv);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT_OK : EXIT_INVALID;
     }
-    if (e instanceof ConfigError || e instanceof InputError) {
+    if (e instanceof ConfigError || e instanceof InputError || e instanceof ExperimentInputError) {
       process.stderr.write(`sam-sde: invalid input: ${e.message}\n`);
       return EXIT_INVALID;
     }

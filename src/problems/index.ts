@@ -1,16 +1,30 @@
 // One entry point from a resolved problem config to its float64 twin and to the numbers the
 // GPU problem modules need (SPEC section 5), plus the initial points x0 of every path.
-import type { ProblemSpec, X0Spec } from '../config/schema';
+import { isNetworkProblem, type NetworkProblem, type ProblemSpec, type X0Spec } from '../config/schema';
 import { normals, Stream } from '../rng/philox';
 import { QuadraticTwin, hessianDimension, quadraticHessian } from './quadratic';
 import { SaddleTwin } from './saddle';
 import type { ProblemTwin } from './types';
+import { NetworkTwin, type NetworkSpec } from './network';
+import { mlpNetwork } from './mlp';
+import { teacherStudentNetwork } from './teacherStudent';
+import { deepLinearNetwork } from './deepLinear';
 
 export { QuadraticTwin, quadraticHessian, hessianScale, hessianDimension } from './quadratic';
 export { SaddleTwin } from './saddle';
-export type { ProblemTwin } from './types';
+export type { ProblemTwin, SampledProblemTwin } from './types';
+export { isSampledProblem } from './types';
+export { NetworkTwin, type NetworkSpec } from './network';
+
+/** The network (sizes, data, loss) of an `mlp`, `teacher-student` or `deep-linear` problem. */
+export function networkSpec(problem: NetworkProblem): NetworkSpec {
+  if (problem.kind === 'mlp') return mlpNetwork(problem);
+  if (problem.kind === 'teacher-student') return teacherStudentNetwork(problem);
+  return deepLinearNetwork(problem);
+}
 
 export function createProblemTwin(problem: ProblemSpec): ProblemTwin {
+  if (isNetworkProblem(problem)) return new NetworkTwin(networkSpec(problem));
   return problem.kind === 'quadratic' ? new QuadraticTwin(problem) : new SaddleTwin(problem);
 }
 
@@ -25,9 +39,15 @@ export interface ProblemUniforms {
   eigenvalues?: Float64Array;
   /** saddle: μ. */
   quartic?: number;
+  /** mlp, teacher-student, deep-linear: the network, its data and loss. */
+  network?: NetworkSpec;
 }
 
 export function problemUniforms(problem: ProblemSpec): ProblemUniforms {
+  if (isNetworkProblem(problem)) {
+    const network = networkSpec(problem);
+    return { dim: new NetworkTwin(network).dim, network };
+  }
   if (problem.kind === 'saddle') {
     const eigenvalues = Float64Array.from(problem.eigenvalues);
     return { dim: eigenvalues.length, eigenvalues, quartic: problem.quartic };

@@ -14,3 +14,22 @@ export interface ProblemTwin {
   /** Writes H(x)·v into `out` and returns it (exact, no Hessian formed for large d). */
   hvp(x: Float64Array, v: Float64Array, out: Float64Array): Float64Array;
 }
+
+/**
+ * A problem with data (SPEC.md section 1, mode B): f = (1/N) Σ_i f_i with
+ * f_i = ℓ_i + (wd/2)‖x‖². The weighted sums below cover the data terms ℓ_i only; the
+ * callers add the weight-decay terms where the weights sum to one.
+ */
+export interface SampledProblemTwin extends ProblemTwin {
+  /** N, the number of samples. */
+  readonly samples: number;
+  readonly weightDecay: number;
+  /** Writes Σ_i w_i ∇ℓ_i(x) into `out` (weights: length N). */
+  weightedGrad(x: Float64Array, weights: Float64Array, out: Float64Array): Float64Array;
+  /** Writes Σ_i w_i ∇²ℓ_i(x) v_i into `out`, with v_i = v, or v_i = ∇ℓ_i(x) − v when selfMinus. */
+  weightedHvp(x: Float64Array, v: Float64Array, weights: Float64Array, out: Float64Array, selfMinus?: boolean): Float64Array;
+}
+
+export function isSampledProblem(problem: ProblemTwin): problem is SampledProblemTwin {
+  return typeof (problem as Partial<SampledProblemTwin>).weightedGrad === 'function';
+}

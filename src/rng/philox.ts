@@ -27,6 +27,8 @@ export const Stream = {
   problem: 4,
   /** Round-trip checks (page and tests). */
   check: 5,
+  /** Mode B: the algorithms' mini-batch indices (src/dynamics/batches.ts). */
+  batch: 6,
 } as const;
 
 /** High 32 bits of the 64-bit product of two u32, via 16-bit halves (exact in float64). */

@@ -1,12 +1,19 @@
 // The simulation kernels of one problem: the composed shader (prelude + RNG + vectors +
 // problem + dynamics + entry points), one pipeline per dynamics, and the problem's data.
+// Two layouts (DESIGN.md "Kernels"): thread-per-path for quadratic and saddle, workgroup-per-
+// path for the networks (src/simulate/kernelsWorkgroup.ts); the same bindings and buffers.
 import { compileShader, composeShader, type ComposedShader, type ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
+import type { ProblemSpec } from '../config/schema.js';
+import type { NetworkSpec } from '../problems/network.js';
+import {
+  WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
+} from './kernelsWorkgroup.js';
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
 export interface ProblemData {
-  kind: 'quadratic' | 'saddle';
+  kind: ProblemSpec['kind'];
   dim: number;
   /** Quadratic: row-major d×d Hessian and minimizer. */
   hessian?: Float64Array;
@@ -14,6 +21,19 @@ export interface ProblemData {
   /** Saddle: diagonal and quartic coefficient. */
   eigenvalues?: Float64Array;
   quartic?: number;
+  /** mlp, teacher-student, deep-linear. */
+  network?: NetworkSpec;
+}
+
+export type KernelLayout = 'thread-per-path' | 'workgroup-per-path';
+
+export function kernelLayout(problem: Pick<ProblemData, 'network'>): KernelLayout {
+  return problem.network ? 'workgroup-per-path' : 'thread-per-path';
+}
+
+/** Paths one workgroup advances in a layout. */
+export function pathsPerWorkgroup(layout: KernelLayout): number {
+  return layout === 'thread-per-path' ? WORKGROUP_SIZE : 1;
 }
 
 /** Index of each dynamics in shaders/dynamics.wgsl (algorithms first, then models). */
@@ -86,11 +106,24 @@ async function compileProgram(device: GPUDevice, shader: ComposedShader, problem
   return { module, simulationLayout, problemLayout, pipelineLayout, pipelines: new Map() };
 }
 
+async function cachedProgram(ctx: GpuContext, shader: ComposedShader, problemInUniform: boolean): Promise<Program> {
+  let cache = programs.get(ctx.device);
+  if (!cache) programs.set(ctx.device, (cache = new Map()));
+  let program = cache.get(shader.code);
+  if (!program) {
+    program = compileProgram(ctx.device, shader, problemInUniform);
+    cache.set(shader.code, program);
+    program.catch(() => cache.delete(shader.code));
+  }
+  return program;
+}
+
 export class SimulationKernels {
   readonly problemBuffer: GPUBuffer;
   readonly problemInUniform: boolean;
   readonly simulationLayout: GPUBindGroupLayout;
   readonly problemGroup: GPUBindGroup;
+  readonly layout: KernelLayout;
   private destroyed = false;
 
   private constructor(
@@ -98,9 +131,10 @@ export class SimulationKernels {
     private readonly program: Program,
     readonly problem: ProblemData,
     problemInUniform: boolean,
+    packed: Float32Array<ArrayBuffer>,
   ) {
     this.problemInUniform = problemInUniform;
-    const packed = packProblem(problem);
+    this.layout = kernelLayout(problem);
     this.problemBuffer = ctx.device.createBuffer({
       label: 'SimulationKernels.problem',
       size: packed.byteLength,
@@ -116,6 +150,13 @@ export class SimulationKernels {
   }
 
   static async create(ctx: GpuContext, sources: ShaderSources, problem: ProblemData): Promise<SimulationKernels> {
+    if (problem.network) {
+      const shape = workgroupProgramShape(problem.network, ctx.device.limits.maxComputeWorkgroupStorageSize);
+      const shader = composeShader(sources, WORKGROUP_SHADER_FILES, workgroupTemplateValues(shape),
+        `SimulationKernels.network${shape.dimCapacity}`);
+      const program = await cachedProgram(ctx, shader, false);
+      return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
+    }
     const d = problem.dim;
     const d4 = lanes(d);
     const tail = [0, 1, 2, 3].map((lane) => (4 * (d4 - 1) + lane < d ? '1.0' : '0.0')).join(', ');
@@ -130,25 +171,30 @@ export class SimulationKernels {
       { dim: d, dim4: d4, tailMask: tail, problemInUniform },
       `SimulationKernels.${problem.kind}${d}`,
     );
-    let cache = programs.get(ctx.device);
-    if (!cache) programs.set(ctx.device, (cache = new Map()));
-    let program = cache.get(shader.code);
-    if (!program) {
-      program = compileProgram(ctx.device, shader, problemInUniform);
-      cache.set(shader.code, program);
-      program.catch(() => cache.delete(shader.code));
-    }
-    return new SimulationKernels(ctx, await program, problem, problemInUniform);
+    const program = await cachedProgram(ctx, shader, problemInUniform);
+    return new SimulationKernels(ctx, program, problem, problemInUniform, packProblem(problem));
   }
 
-  private pipeline(entryPoint: string, dynamics: number, label: string): Promise<GPUComputePipeline> {
-    const key = `${entryPoint}:${dynamics}`;
+  /** Workgroups that advance `paths` paths. */
+  workgroupsFor(paths: number): number {
+    return Math.ceil(paths / pathsPerWorkgroup(this.layout));
+  }
+
+  private pipeline(entryPoint: string, dynamics: number, label: string, modeB = false): Promise<GPUComputePipeline> {
+    const threadLayout = this.layout === 'thread-per-path';
+    const key = `${entryPoint}:${dynamics}${modeB ? ':B' : ''}`;
     let pipeline = this.program.pipelines.get(key);
     if (!pipeline) {
       pipeline = this.ctx.device.createComputePipelineAsync({
         label: `SimulationKernels.${label}`,
         layout: this.program.pipelineLayout,
-        compute: { module: this.program.module, entryPoint, constants: { WG: WORKGROUP_SIZE, DYNAMICS: dynamics } },
+        compute: {
+          module: this.program.module,
+          entryPoint,
+          // The workgroup layout's size is a template value (its register arrays need it); its
+          // noise mode is an override (mode B exists only for problems with data).
+          constants: threadLayout ? { WG: WORKGROUP_SIZE, DYNAMICS: dynamics } : { DYNAMICS: dynamics, MODE_B: modeB ? 1 : 0 },
+        },
       });
       this.program.pipelines.set(key, pipeline);
       pipeline.catch(() => this.program.pipelines.delete(key));
@@ -156,11 +202,16 @@ export class SimulationKernels {
     return pipeline;
   }
 
-  advance(name: Dynamics): Promise<GPUComputePipeline> {
-    return this.pipeline('advance', dynamicsIndex(name), `advance.${name}`);
+  /** `modeB`: noise mode B (SPEC section 1), for the workgroup-per-path kernels. */
+  advance(name: Dynamics, modeB = false): Promise<GPUComputePipeline> {
+    if (modeB && this.layout === 'thread-per-path') {
+      throw new Error(`mini-batch noise (mode B) needs a problem with data, not ${this.problem.kind}`);
+    }
+    return this.pipeline('advance', dynamicsIndex(name), `advance.${name}${modeB ? '.B' : ''}`, modeB);
   }
 
   init(): Promise<GPUComputePipeline> {
+    // init_state does not read the overrides; they are given so every pipeline is well-formed.
     return this.pipeline('init_state', 0, 'init');
   }
 

@@ -29,7 +29,8 @@ export interface DeviceLimits {
   maxComputeWorkgroupsPerDimension: number;
 }
 
-export function makePlan(config: ResolvedConfig, dim: number, limits: DeviceLimits): Plan {
+/** `pathsPerWorkgroup`: 64 for the thread-per-path kernels, 1 for workgroup-per-path. */
+export function makePlan(config: ResolvedConfig, dim: number, limits: DeviceLimits, pathsPerWorkgroup = WORKGROUP_SIZE): Plan {
   const dynamics: Dynamics[] = [...config.algorithms, ...config.models];
   const pairs = config.compare;
   const records = Math.floor(config.steps / config.recordEvery) + 1;
@@ -47,7 +48,7 @@ export function makePlan(config: ResolvedConfig, dim: number, limits: DeviceLimi
       config.paths,
       Math.floor(maxBinding / stateBytesPerPath),
       Math.floor(budget / obsBytesPerPathRecord),
-      limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE,
+      limits.maxComputeWorkgroupsPerDimension * pathsPerWorkgroup,
     ),
   );
   const chunks: Plan['chunks'] = [];

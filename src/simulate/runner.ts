@@ -9,7 +9,7 @@ import { PathReducer, encodeRows, reduceBlocks, type ReduceRow } from '../gpu/re
 import { problemUniforms } from '../problems/index.js';
 import { createProblemTwin } from '../problems/index.js';
 import { OBSERVABLES } from '../dynamics/names.js';
-import { SimulationKernels, WORKGROUP_SIZE, lanes } from './kernels.js';
+import { SimulationKernels, lanes, pathsPerWorkgroup } from './kernels.js';
 import { makePlan, type Plan } from './plan.js';
 import { RecordAccumulator } from './accumulate.js';
 import { RESULT_SCHEMA, type RunResult, type SimulationResult } from './result.js';
@@ -32,6 +32,8 @@ export interface SimulateOptions {
   onPartial?: (result: SimulationResult) => void;
   /** Wall time one submit should take; slices grow or shrink towards it. */
   targetSliceSeconds?: number;
+  /** Longest wall time between two onPartial calls on a long run (default 1 s). */
+  partialIntervalSeconds?: number;
   /**
    * Receives every chunk's final per-path state (tests compare it with the float64 twin).
    * Costs one state read-back per chunk, so only tests and diagnostics ask for it.
@@ -82,7 +84,7 @@ export async function simulate(
   const twin = createProblemTwin(config.problem);
   const kernels = await SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem });
   const reducer = await PathReducer.create(ctx, sources);
-  const plan = makePlan(config, problem.dim, ctx.device.limits);
+  const plan = makePlan(config, problem.dim, ctx.device.limits, pathsPerWorkgroup(kernels.layout));
   const result: SimulationResult = {
     schema: RESULT_SCHEMA,
     config,
@@ -100,7 +102,9 @@ export async function simulate(
     result.timing.pathStepsPerSecond = pathSteps / Math.max(result.timing.wallSeconds, 1e-9);
   };
   const targetSlice = options.targetSliceSeconds ?? 0.25;
-  const pipelines = await Promise.all(plan.dynamics.map((d) => kernels.advance(d)));
+  const partialInterval = options.partialIntervalSeconds ?? 1;
+  const modeB = config.noise.batchSize !== undefined;
+  const pipelines = await Promise.all(plan.dynamics.map((d) => kernels.advance(d, modeB)));
   const initPipeline = await kernels.init();
   const buffers = createBuffers(ctx, kernels, plan, problem.dim);
 
@@ -120,15 +124,18 @@ export async function simulate(
         plan.dynamics.forEach((_, d) => {
           slots.set(dispatchWords(plan, d, chunk.paths, 0, 0, 0, false, problem.dim), (DISPATCH_SLOT / 4) * d);
           pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
-          pass.dispatchWorkgroups(Math.ceil(chunk.paths / WORKGROUP_SIZE));
+          pass.dispatchWorkgroups(kernels.workgroupsFor(chunk.paths));
         });
         pass.end();
         ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
         ctx.device.queue.submit([encoder.finish()]);
 
         let cancelled = false;
-        for (let first = 0; first < plan.records && !cancelled; first += plan.window) {
+        // A window ends when its buffer is full, or early (at a record boundary) once
+        // `partialIntervalSeconds` have passed, so that long runs stream partial results.
+        for (let first = 0, next = 0; first < plan.records && !cancelled; first = next) {
           const last = Math.min(first + plan.window, plan.records) - 1;
+          const windowStarted = now();
           // The window advances from the step of record first-1 to the step of record `last`.
           let step = first === 0 ? 0 : (first - 1) * config.recordEvery;
           const end = last * config.recordEvery;
@@ -136,7 +143,10 @@ export async function simulate(
           let recordedUpTo = first === 0 ? -1 : first - 1;
           while (step < end || recordInitial) {
             if (options.signal?.aborted) { cancelled = true; break; }
-            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH);
+            const overdue = now() - windowStarted > partialInterval;
+            if (overdue && recordedUpTo >= first && step % config.recordEvery === 0) break;
+            const toBoundary = config.recordEvery - (step % config.recordEvery);
+            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity);
             const t0 = now();
             encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, step, steps, first, recordInitial, problem.dim);
             await ctx.device.queue.onSubmittedWorkDone();
@@ -154,6 +164,7 @@ export async function simulate(
             });
           }
           const done = Math.min(last, recordedUpTo);
+          next = done + 1;
           if (done >= first) {
             await reduceWindow(ctx, reducer, buffers, plan, chunk.paths, first, done, config.recordEvery, accumulator);
           }
@@ -197,7 +208,8 @@ function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, 
   const buffers = {
     runParams: make('runParams', RUN_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
     dispatchParams: make('dispatchParams', DISPATCH_SLOT * n, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-    state: make('state', n * lanes(dim) * 16 * P, S),
+    // COPY_SRC: the inspect hook reads final states back.
+    state: make('state', n * lanes(dim) * 16 * P, S | GPUBufferUsage.COPY_SRC),
     divergedAt: make('divergedAt', n * P * 4, S | GPUBufferUsage.COPY_SRC),
     guards: make('guards', n * P * 4, S | GPUBufferUsage.COPY_SRC),
     obs: make('obs', n * OBSERVABLES.length * plan.window * P * 4, S),
@@ -240,6 +252,8 @@ function writeRunParams(
   u[16] = normal ? 1 : 0;
   u[17] = normal ? x0.normal.seed : 0;
   f[18] = normal ? x0.normal.std : 0;
+  // Mode B's batch size (SPEC section 1); 0 is mode A. The thread-per-path kernels ignore it.
+  u[19] = config.noise.batchSize ?? 0;
   ctx.device.queue.writeBuffer(buffers.runParams, 0, data);
   if (!normal) {
     const point = new Float32Array(lanes(dim) * 4);
@@ -274,7 +288,7 @@ function encodeSlice(
     slots.set(dispatchWords(plan, d, paths, stepStart, steps, recordBase, recordInitial, dim), (DISPATCH_SLOT / 4) * d);
     pass.setPipeline(pipelines[d]);
     pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
-    pass.dispatchWorkgroups(Math.ceil(paths / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(kernels.workgroupsFor(paths));
   });
   pass.end();
   ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);

@@ -2,43 +2,24 @@
 // serves it on 127.0.0.1, and Debian's Chromium (SwiftShader WebGPU when there is no GPU)
 // runs the RNG + reduction round trip. No adapter, no browser: the test fails and says what
 // to install — an end-to-end run that skipped the GPU is a red run (DESIGN.md "Tests").
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT, buildAndServe, launchChromium, waitForAdapter } from '../../src/node/browser.js';
 import { loadShaderSources } from '../../src/node/shaders.js';
 import type { SamGpuStatus } from '../../web/components/gpu-status.js';
 import { shaderSources } from '../../web/shaders.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(ROOT, 'test-results', 'page-roundtrip.png');
-const INSTALL_HINT = 'Install Debian\'s Chromium (it ships SwiftShader, a CPU Vulkan): as root, apt-get update && apt-get install -y chromium libvulkan1';
-// `--enable-unsafe-webgpu` is what exposes navigator.gpu on Linux; without a GPU, Chromium
-// falls back to SwiftShader on its own. The rest keeps a headless run off the network.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const SCREENSHOT = join(PROJECT_ROOT, 'test-results', 'page-roundtrip.png');
 
 /** Paths × 4 normals the page draws (web/components/rng-roundtrip.ts). */
 const NORMALS = 262_144;
 const WAIT_MS = 180_000;
 
 interface Harness {
-  outDir: string;
-  server: PreviewServer;
   browser: Browser;
   page: Page;
-  url: string;
   /** Uncaught exceptions and console errors of the page. */
   pageErrors: string[];
 }
@@ -53,35 +34,9 @@ function openPage(): Promise<Harness> {
 }
 
 async function setUp(): Promise<Harness> {
-  const outDir = await mkdtemp(join(tmpdir(), 'sam-sde-web-'));
-  cleanup.push(() => rm(outDir, { recursive: true, force: true }));
-  const configFile = join(ROOT, 'vite.config.ts');
-  // Vitest sets NODE_ENV=test, which would make Vite bundle Lit's development build; the
-  // test should load what `npm start` serves.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const server = await preview({
-    configFile,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
-  });
-  cleanup.push(() => server.close());
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('Vite preview server did not report a local URL');
-
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}. ${INSTALL_HINT}`);
-  let browser: Browser;
-  try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-  } catch (e) {
-    throw new Error(`Could not launch ${CHROMIUM}: ${(e as Error).message}\n${INSTALL_HINT}`);
-  }
+  const served = await buildAndServe();
+  cleanup.push(() => served.close());
+  const browser = await launchChromium();
   cleanup.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
@@ -89,22 +44,12 @@ async function setUp(): Promise<Harness> {
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()} (${message.location().url})`);
   });
-  await page.goto(url, { waitUntil: 'load' });
-  return { outDir, server, browser, page, url, pageErrors };
+  await page.goto(served.url, { waitUntil: 'load' });
+  return { browser, page, pageErrors };
 }
 
 /** Waits until <sam-gpu-status> has settled, and fails with the page's own words unless it has an adapter. */
-async function expectAdapter(page: Page): Promise<string> {
-  const card = page.getByTestId('gpu-status');
-  await page.locator('[data-testid="gpu-status"]:not([data-kind="acquiring"])').waitFor({ timeout: WAIT_MS });
-  const kind = await card.getAttribute('data-kind');
-  if (kind !== 'ready') {
-    const said = (await card.innerText()).replace(/\s+/g, ' ').trim();
-    throw new Error(`The page has no WebGPU adapter (state "${kind}"): ${said}\n` +
-      `Chromium was started as ${CHROMIUM} ${CHROMIUM_ARGS.join(' ')}. ${INSTALL_HINT}`);
-  }
-  return (await page.getByTestId('adapter-name').innerText()).trim();
-}
+const expectAdapter = (page: Page) => waitForAdapter(page, WAIT_MS);
 
 async function number(page: Page, testId: string): Promise<number> {
   const raw = await page.getByTestId(testId).getAttribute('data-value');
@@ -126,6 +71,8 @@ interface RoundTrip {
 
 /** Clicks the button and reads every figure once the run has completed (or fails with its error). */
 async function runRoundTrip(page: Page): Promise<RoundTrip> {
+  // The self-check sits in the collapsed "Diagnostics" section of the page.
+  await page.locator('details.diagnostics').evaluate((d) => ((d as HTMLDetailsElement).open = true));
   const button = page.getByRole('button', { name: 'Run RNG + reduction round trip' });
   await expect.poll(() => button.isEnabled(), { timeout: WAIT_MS }).toBe(true);
   await button.click();

@@ -1,0 +1,46 @@
+// (c) HVPs per second and GFLOP/s per problem: USAM-SDE (one gradient and two HVPs per step,
+// bench/work.ts) on the Wishart quadratic at several dimensions, the 3-d diagonal quadratic,
+// the saddle and SPEC section 5's networks. A problem the GPU cannot run yet (a network
+// before its WGSL module exists) is reported as skipped with the error, not left out.
+import { measureSize, skippedCase, type BenchEnv, type CaseBase } from '../measure.js';
+import type { CaseResult } from '../results.js';
+import { DIAGONAL_3D, NETWORKS, SADDLE_10, singleConfig, wishart, workOf, type BenchProblem } from './configs.js';
+
+const MODEL = 'USAM-SDE';
+
+export async function problemCases(env: BenchEnv, emit: (result: CaseResult) => void): Promise<void> {
+  const { profile } = env;
+  const problems: [BenchProblem, number][] = [
+    ...profile.wishartDims.map((d): [BenchProblem, number] => [wishart(d), profile.problemPaths]),
+    ...(profile.includeDiagonal ? [[DIAGONAL_3D, profile.problemPaths] as [BenchProblem, number]] : []),
+    ...(profile.includeSaddle ? [[SADDLE_10, profile.problemPaths] as [BenchProblem, number]] : []),
+    ...(profile.networkPaths > 0 ? NETWORKS.map((n): [BenchProblem, number] => [n, profile.networkPaths]) : []),
+  ];
+  for (const [problem, paths] of problems) {
+    const base = (steps: number): CaseBase => ({
+      id: `problem/${MODEL}/${problem.name}/${paths}/gpu`,
+      group: 'problem',
+      runner: 'gpu',
+      subject: MODEL,
+      problem: problem.description,
+      paths,
+      steps,
+      params: {},
+    });
+    try {
+      const work = workOf(singleConfig(problem, MODEL, 1, 1), MODEL);
+      const outcome = await measureSize(env, {
+        base,
+        config: (steps) => singleConfig(problem, MODEL, paths, steps),
+        paths,
+        work,
+      });
+      emit(outcome.gpu);
+    } catch (e) {
+      if (env.ctx.isLost) throw e;
+      const message = (e as Error).message.split('\n')[0];
+      env.log(`  ${problem.name}: skipped (${message})`);
+      emit(skippedCase(base(0), `cannot run: ${message}`));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// The float64 twin as a peer: src/dynamics/twin.ts's simulatePathTwin over the same config,
+// path after path on one thread, with the same x0, steps and Philox draws as the GPU. It
+// records only the first and last step, as the GPU cases do. Its cost per path-step does not
+// depend on how many paths there are, so it runs fewer paths than the GPU (sized to a time
+// budget) and is compared by path-steps per second.
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import type { Dynamics } from '../../src/dynamics/names.js';
+import { simulatePathTwin, TwinScratch, type TwinParams } from '../../src/dynamics/twin.js';
+import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
+import { guardEpsilon } from '../../src/simulate/runner.js';
+import { timed, type Clock } from '../stats.js';
+
+export interface TwinRep extends Clock {
+  pathSteps: number;
+  paths: number;
+}
+
+export function twinParams(config: ResolvedConfig, dynamics: Dynamics, rho: number): TwinParams {
+  const problem = createProblemTwin(config.problem);
+  return {
+    problem,
+    dynamics,
+    eta: config.eta,
+    rho,
+    sigma: config.noise.sigma,
+    substeps: config.substeps,
+    coupling: config.coupling,
+    samInner: config.samInner,
+    seed: config.seed,
+    divergeAbove: config.divergeAbove,
+    guardEps: guardEpsilon(problem.scale),
+  };
+}
+
+/** Paths 0..paths-1 of one dynamics for `steps` steps. */
+export async function runTwin(config: ResolvedConfig, dynamics: Dynamics, rho: number, paths: number, steps: number): Promise<TwinRep> {
+  const params = twinParams(config, dynamics, rho);
+  const dim = params.problem.dim;
+  const scratch = new TwinScratch(dim);
+  const starts = Array.from({ length: paths }, (_, p) => initialPoint(config.x0, dim, p));
+  const clock = await timed(() => {
+    for (let p = 0; p < paths; p++) simulatePathTwin(params, starts[p], p, steps, steps, scratch);
+  });
+  return { wallSeconds: clock.wallSeconds, cpuSeconds: clock.cpuSeconds, pathSteps: paths * steps, paths };
+}
+
+/**
+ * How many twin paths of `steps` steps take about `seconds`, from a one-path probe
+ * (at least 1, at most `maxPaths`).
+ */
+export async function twinPathsFor(
+  config: ResolvedConfig, dynamics: Dynamics, rho: number, steps: number, seconds: number, maxPaths: number,
+): Promise<number> {
+  // The first probe warms the JIT; the second is timed.
+  await runTwin(config, dynamics, rho, 1, steps);
+  const probe = await runTwin(config, dynamics, rho, 1, steps);
+  const perPath = Math.max(probe.wallSeconds, 1e-6);
+  return Math.max(1, Math.min(maxPaths, Math.round(seconds / perPath)));
+}

@@ -1,0 +1,150 @@
+// Entry points of the simulation, workgroup-per-path layout (DESIGN.md "Kernels"): workgroup
+// p advances path p of the chunk; its threads share the network passes and hold the state in
+// registers (shaders/slice.wgsl). Same bindings, state layout, observation layout and
+// dispatch parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one
+// dispatch loop (src/simulate/runner.ts) drives both.
+
+struct DispatchParams {
+  step_start: u32,
+  steps: u32,
+  record_base: u32,
+  record_initial: u32,
+  state_offset: u32,
+  status_offset: u32,
+  obs_offset: u32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> run: RunParams;
+@group(0) @binding(1) var<uniform> dispatch: DispatchParams;
+@group(0) @binding(2) var<storage, read_write> state: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> diverged_at: array<u32>;
+@group(0) @binding(4) var<storage, read_write> guard_count: array<u32>;
+@group(0) @binding(5) var<storage, read_write> obs: array<f32>;
+@group(0) @binding(6) var<storage, read> x0: array<vec4f>;
+
+var<workgroup> status_word: u32;
+
+// State layout: lane group b of path p at state_offset + b·P + p (as shaders/simulate.wgsl).
+fn load_state(p: u32) -> Slice {
+  let d4 = (problem_dim() + 3u) / 4u;
+  var x = s_zero();
+  for (var r = 0u; r < BPT; r++) {
+    let b = lane_group(r);
+    if (b < d4) { x[r] = state[dispatch.state_offset + b * run.paths + p]; }
+  }
+  return x;
+}
+
+fn store_state(p: u32, x: Slice) {
+  let d4 = (problem_dim() + 3u) / 4u;
+  for (var r = 0u; r < BPT; r++) {
+    let b = lane_group(r);
+    if (b < d4) { state[dispatch.state_offset + b * run.paths + p] = x[r]; }
+  }
+}
+
+// SPEC section 4 observables (noise-free, full batch) from a record pass at x (acc0 holds
+// the data gradient); layout obs_offset + (observable·W + slot)·P + p.
+fn record_observables(p: u32, slot: u32, data_loss: f32) {
+  let wd = problem_weight_decay();
+  let grad = s_axpy(wd, x_state, acc0);
+  let sums = s_dot2(x_state, x_state, grad, grad);
+  let norm = sqrt(sums.x);
+  let grad_norm = sqrt(sums.y);
+  if (tid == 0u) {
+    let stride = run.window * run.paths;
+    let at = dispatch.obs_offset + slot * run.paths + p;
+    obs[at] = data_loss + 0.5 * wd * sums.x;
+    obs[at + stride] = norm;
+    obs[at + 2u * stride] = grad_norm;
+    obs[at + 3u * stride] = norm + grad_norm;
+  }
+}
+
+fn has_diverged(x: Slice) -> bool {
+  let n = s_norm(x);
+  return !is_finite_f32(n) || n > run.diverge_above;
+}
+
+// A per-path word of storage, read by thread 0 and made uniform for the workgroup.
+fn uniform_word(value: u32) -> u32 {
+  if (tid == 0u) { status_word = value; }
+  return workgroupUniformLoad(&status_word);
+}
+
+@compute @workgroup_size(WG)
+fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  tid = lid;
+  let p = wid.x;
+  if (p >= run.paths) { return; }
+  var x = s_zero();
+  if (run.x0_normal == 1u) {
+    x = s_scale(run.x0_std, s_normal(run.x0_seed, 3u, run.path_offset + p, 0u, 0u, 0u));
+  } else {
+    let d4 = (problem_dim() + 3u) / 4u;
+    for (var r = 0u; r < BPT; r++) {
+      let b = lane_group(r);
+      if (b < d4) { x[r] = x0[b]; }
+    }
+  }
+  store_state(p, x);
+  let diverged = has_diverged(x);
+  if (tid == 0u) {
+    diverged_at[dispatch.status_offset + p] = select(NONE, 0u, diverged);
+    guard_count[dispatch.status_offset + p] = 0u;
+  }
+}
+
+// Iteration s = 0 only records the initial state (when asked); iteration s ≥ 1 advances
+// step k = step_start + s − 1 by its substeps, then records when k + 1 is a recorded step.
+// Every network pass of the dispatch, the record's included, goes through the one call of
+// problem_pass() below (SwiftShader compiles seconds per inlined copy).
+@compute @workgroup_size(WG)
+fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  tid = lid;
+  let p = wid.x;
+  if (p >= run.paths) { return; }
+  let path = run.path_offset + p;
+  x_state = load_state(p);
+  var dead_at = uniform_word(diverged_at[dispatch.status_offset + p]);
+  guard_hits = guard_count[dispatch.status_offset + p];
+  let substeps = select(run.substeps, 1u, is_algorithm());
+  for (var s = 0u; s <= dispatch.steps; s++) {
+    let k = dispatch.step_start + max(s, 1u) - 1u;
+    let stepping = s > 0u && dead_at == NONE;
+    var recording = dispatch.record_initial == 1u;
+    var slot = 0u;
+    if (s > 0u) {
+      recording = (k + 1u) % run.record_every == 0u;
+      slot = (k + 1u) / run.record_every - dispatch.record_base;
+    }
+    let last = select(0u, substeps, stepping);
+    for (var j = 0u; j <= last; j++) {
+      let record_now = j == last;
+      if (record_now && !recording) { break; }
+      if (!record_now) { substep_start(); }
+      let phases = select(phase_count(), 1u, record_now);
+      for (var ph = 0u; ph < phases; ph++) {
+        var spec = no_pass();
+        if (record_now) {
+          problem_set_point(x_state);
+          spec = full_pass(path, 0u, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
+        } else {
+          spec = phase_begin(ph, path, k, j);
+        }
+        if (spec.rows > 0u) {
+          let data_loss = problem_pass(spec, record_now);
+          if (record_now) { record_observables(p, slot, data_loss); } else { phase_end(ph, path, k, j); }
+        }
+      }
+      if (!record_now) { substep_finish(); }
+    }
+    if (stepping && has_diverged(x_state)) { dead_at = k + 1u; }
+  }
+  store_state(p, x_state);
+  if (tid == 0u) {
+    diverged_at[dispatch.status_offset + p] = dead_at;
+    guard_count[dispatch.status_offset + p] = guard_hits;
+  }
+}

@@ -1,0 +1,202 @@
+// The paper's claims (SPEC sections 4, 6 and 7) as checks on a finished result: each check says
+// what it tested, whether it held, and the numbers it measured. The report prints them; the
+// tests assert them. No Node imports.
+import type { Comparison, RunResult, SimulationResult } from '../simulate/result.js';
+import type { OrderSummary } from './order.js';
+import type { SaddleResult, EscapeSeries } from './saddle.js';
+import { trapRadius } from './saddle.js';
+import type { Experiment } from './types.js';
+
+export interface ClaimCheck {
+  statement: string;
+  /** null: not testable with this result (e.g. the dynamics it names were not simulated). */
+  holds: boolean | null;
+  measured: string;
+}
+
+/** Bands of SPEC section 7 and issue 5 for the order experiments. */
+export const OWN_MODEL_SLOPE: [number, number] = [0.8, 1.25];
+export const SGD_SDE_SLOPE: [number, number] = [0.35, 0.75];
+/** A model "tracks" its algorithm when its relative error stays below this. */
+export const TRACKING_TOLERANCE = 0.05;
+/** Trapped: at most this fraction escaped by the end; escaped: at least 1 minus it. */
+export const ESCAPE_MARGIN = 0.05;
+
+/** Two errors within this many (summed) standard errors of each other are a tie. */
+export const TIE_SE = 2;
+
+/** Monte Carlo standard error of relMaxError (weakErrorStderr on relMaxError's scale). */
+function relStderr(c: Comparison): number {
+  return c.weakError > 0 ? (c.weakErrorStderr * c.relMaxError) / c.weakError : 0;
+}
+
+const SAM_FAMILY = ['USAM', 'DNSAM', 'SAM'] as const;
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
+}
+
+function gComparison(run: RunResult, algorithm: string, model: string): Comparison | undefined {
+  return run.comparisons.find((c) => c.algorithm === algorithm && c.model === model && c.observable === 'g');
+}
+
+function ownModel(algorithm: string): string {
+  return `${algorithm}-SDE`;
+}
+
+// ---- validation ----
+
+export function validationChecks(result: SimulationResult): ClaimCheck[] {
+  const eta = result.config.eta;
+  const runs = [...result.runs].sort((a, b) => a.rho - b.rho);
+  const above = runs.filter((r) => r.rho > eta);
+  const rel = (run: RunResult, a: string, m: string) => gComparison(run, a, m)?.relMaxError;
+  const algorithms = result.config.algorithms.filter((a) => a !== 'SGD');
+  const checks: ClaimCheck[] = [];
+
+  const own: string[] = [];
+  let ownHolds: boolean | null = null;
+  for (const a of result.config.algorithms) {
+    for (const run of runs) {
+      const e = rel(run, a, ownModel(a));
+      if (e === undefined) continue;
+      const sgd = a === 'SGD' ? undefined : rel(run, a, 'SGD-SDE');
+      const ok = e <= TRACKING_TOLERANCE && (sgd === undefined || run.rho <= eta || e < sgd);
+      ownHolds = (ownHolds ?? true) && ok;
+      own.push(`${a} ρ=${run.rho}: ${fmt(e)}${sgd === undefined ? '' : ` (SGD-SDE ${fmt(sgd)})`}`);
+    }
+  }
+  checks.push({
+    statement: `Each SDE tracks its own algorithm: relMaxError(alg, own SDE) ≤ ${TRACKING_TOLERANCE} at every ρ, `
+      + 'and below the SGD SDE\'s wherever ρ > η',
+    holds: ownHolds,
+    measured: own.join('; ') || 'no own-model pair simulated',
+  });
+
+  const growth: string[] = [];
+  let growthHolds: boolean | null = null;
+  for (const a of algorithms) {
+    const ladder = runs.filter((r) => r.rho >= eta).map((r) => ({ rho: r.rho, e: rel(r, a, 'SGD-SDE') }));
+    if (ladder.length < 2 || ladder.some((p) => p.e === undefined)) continue;
+    const increasing = ladder.every((p, i) => i === 0 || p.e! > ladder[i - 1].e!);
+    growthHolds = (growthHolds ?? true) && increasing;
+    growth.push(`${a}: ${ladder.map((p) => `ρ=${p.rho} → ${fmt(p.e)}`).join(', ')}`);
+  }
+  checks.push({
+    statement: 'The SGD SDE\'s error for USAM, DNSAM and SAM grows with ρ once ρ ≥ η (relMaxError increasing over the grid from ρ = η on)',
+    holds: growthHolds,
+    measured: growth.join('; ') || 'needs USAM/DNSAM/SAM against SGD-SDE at two ρ ≥ η',
+  });
+
+  const between: string[] = [];
+  let betweenHolds: boolean | null = null;
+  for (const a of algorithms) {
+    for (const run of above) {
+      const o = gComparison(run, a, ownModel(a));
+      const d = gComparison(run, a, `${a}-DRIFT`);
+      const s = gComparison(run, a, 'SGD-SDE');
+      if (!o || !d || !s) continue;
+      // Ordered unless a difference goes the wrong way by more than its Monte Carlo noise.
+      const below = (x: Comparison, y: Comparison) => x.relMaxError <= y.relMaxError + TIE_SE * (relStderr(x) + relStderr(y));
+      const ok = below(o, d) && below(d, s);
+      const sign = (x: Comparison, y: Comparison) => (x.relMaxError <= y.relMaxError ? '≤' : '≈');
+      betweenHolds = (betweenHolds ?? true) && ok;
+      between.push(`${a} ρ=${run.rho}: ${fmt(o.relMaxError)} ${sign(o, d)} ${fmt(d.relMaxError)} ${sign(d, s)} ${fmt(s.relMaxError)}${ok ? '' : ' ✗'}`);
+    }
+  }
+  checks.push({
+    statement: 'The drift-only ablations sit between: own SDE ≤ drift-only ≤ SGD SDE (relMaxError, every ρ > η; '
+      + `"≈": reversed by less than ${TIE_SE} Monte Carlo standard errors, a tie)`,
+    holds: betweenHolds,
+    measured: between.join('; ') || 'needs the drift-only models',
+  });
+  return checks;
+}
+
+// ---- saddle ----
+
+function finalValue(values: readonly number[] | undefined): number {
+  if (!values || values.length === 0) return NaN;
+  return values[values.length - 1];
+}
+
+export function saddleChecks(result: SaddleResult): ClaimCheck[] {
+  const { config } = result;
+  const checks: ClaimCheck[] = [];
+  for (const run of result.runs) {
+    const series = run.series as Record<string, EscapeSeries>;
+    const escaped = (name: string) => finalValue(series[name]?.escaped);
+    const norm = (name: string) => finalValue(series[name]?.norm.mean);
+    const x0Norm = series[config.algorithms[0] ?? config.models[0]]?.norm.mean[0] ?? NaN;
+    const trap = trapRadius(config.problem, run.rho);
+    const present = (names: string[]) => names.filter((n) => series[n]);
+    const describe = (names: string[]) => names.map((n) => `${n}: escaped ${fmt(escaped(n))}, final ‖x‖ ${fmt(norm(n))}`).join('; ');
+    const escapers = present(['SGD', 'USAM']);
+    if (trap !== undefined) {
+      if (trap >= x0Norm) {
+        const trapped = present(['DNSAM', 'SAM', 'DNSAM-SDE', 'SAM-SDE']);
+        checks.push({
+          statement: `ρ = ${run.rho} (trap radius ${fmt(trap)} ≥ ‖x0‖ = ${fmt(x0Norm)}): DNSAM, SAM and their SDEs stay trapped `
+            + `(escaped ≤ ${ESCAPE_MARGIN}, final mean ‖x‖ < trap radius) while SGD and USAM escape (escaped ≥ ${1 - ESCAPE_MARGIN})`,
+          holds: trapped.length === 0 || escapers.length === 0 ? null
+            : trapped.every((n) => escaped(n) <= ESCAPE_MARGIN && norm(n) < trap)
+              && escapers.every((n) => escaped(n) >= 1 - ESCAPE_MARGIN),
+          measured: describe([...trapped, ...escapers]),
+        });
+      } else {
+        const all = present(['SGD', 'USAM', 'DNSAM', 'SAM']);
+        checks.push({
+          statement: `ρ = ${run.rho} (trap radius ${fmt(trap)} < ‖x0‖ = ${fmt(x0Norm)}): all four algorithms escape (escaped ≥ ${1 - ESCAPE_MARGIN})`,
+          holds: all.length === 0 ? null : all.every((n) => escaped(n) >= 1 - ESCAPE_MARGIN),
+          measured: describe(all),
+        });
+      }
+    } else {
+      // No trap radius (e.g. deep-linear): compare where the algorithms end up.
+      const stuck = present(['DNSAM', 'SAM']);
+      const loss = (name: string) => finalValue(series[name]?.loss.mean);
+      const holds = stuck.length === 0 || escapers.length === 0 ? null
+        : Math.max(...stuck.map(norm)) < Math.min(...escapers.map(norm))
+          && Math.max(...escapers.map(loss)) < Math.min(...stuck.map(loss));
+      checks.push({
+        statement: `ρ = ${run.rho}: DNSAM and SAM end nearer the saddle (smaller mean ‖x‖) and at a higher loss than SGD and USAM`,
+        holds,
+        measured: [...stuck, ...escapers].map((n) => `${n}: final ‖x‖ ${fmt(norm(n))}, loss ${fmt(loss(n))}, escaped ${fmt(escaped(n))}`).join('; '),
+      });
+    }
+  }
+  return checks;
+}
+
+// ---- order ----
+
+const inBand = (x: number, [lo, hi]: [number, number]) => Number.isFinite(x) && x >= lo && x <= hi;
+
+export function orderChecks(order: OrderSummary): ClaimCheck[] {
+  const describe = (p: OrderSummary['pairs'][number]) =>
+    `${p.algorithm} vs ${p.model}: slope ${fmt(p.slope)} [${fmt(p.ci95[0])}, ${fmt(p.ci95[1])}] `
+    + `(${p.qualified.filter(Boolean).length}/${p.qualified.length} points qualify)`;
+  const own = order.pairs.filter((p) => p.model === ownModel(p.algorithm));
+  const checks: ClaimCheck[] = [{
+    statement: `Each SDE is weak order 1 against its own algorithm: slope within [${OWN_MODEL_SLOPE.join(', ')}]`,
+    holds: own.length === 0 ? null : own.every((p) => inBand(p.slope, OWN_MODEL_SLOPE)),
+    measured: own.map(describe).join('; ') || 'no own-model pair',
+  }];
+  const sgd = order.pairs.filter((p) => p.model === 'SGD-SDE' && (SAM_FAMILY as readonly string[]).includes(p.algorithm));
+  if (order.rhoScaling === 'sqrt') {
+    checks.push({
+      statement: `Under ρ = c·√η the SGD SDE keeps an error ~ρ against USAM/DNSAM/SAM: slope within [${SGD_SDE_SLOPE.join(', ')}] (SPEC: ≈ 0.5–0.65)`,
+      holds: sgd.length === 0 ? null : sgd.every((p) => inBand(p.slope, SGD_SDE_SLOPE)),
+      measured: sgd.map(describe).join('; ') || 'no USAM/DNSAM/SAM vs SGD-SDE pair',
+    });
+  }
+  return checks;
+}
+
+/** The checks for an experiment's result document. */
+export function claimChecks(experiment: Experiment, document: SimulationResult & { order?: OrderSummary }): ClaimCheck[] {
+  if (experiment.kind === 'order') return document.order ? orderChecks(document.order) : [];
+  if (experiment.kind === 'saddle') return saddleChecks(document as SaddleResult);
+  return validationChecks(document);
+}

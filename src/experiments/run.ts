@@ -1,0 +1,43 @@
+// Runs one registered experiment by its kind and returns one result document: the result of
+// src/simulate/result.ts, plus `order` (order experiments: all rungs' runs, each with its η)
+// or `escape` and per-dynamics `escaped` series (saddle experiments). The CLI, the report, the
+// tests and the page all go through here. No Node imports.
+import type { ResolvedConfig } from '../config/schema.js';
+import type { ShaderSources } from '../gpu/compose.js';
+import type { GpuContext } from '../gpu/device.js';
+import { simulate, type SimulateOptions } from '../simulate/runner.js';
+import { RESULT_SCHEMA, type SimulationResult } from '../simulate/result.js';
+import { runOrder, type OrderSummary } from './order.js';
+import { runSaddle, type SaddleResult } from './saddle.js';
+import type { Experiment } from './types.js';
+
+export type ExperimentDocument = SimulationResult & {
+  experiment?: { id: string; quick: boolean };
+  order?: OrderSummary;
+  escape?: SaddleResult['escape'];
+};
+
+export async function runExperiment(
+  ctx: GpuContext, sources: ShaderSources, experiment: Experiment, config: ResolvedConfig,
+  options: SimulateOptions & { quick?: boolean } = {},
+): Promise<ExperimentDocument> {
+  const tag = { id: experiment.id, quick: options.quick ?? false };
+  if (experiment.kind === 'order') {
+    if (!experiment.order) throw new Error(`experiment ${experiment.id} is of kind order but has no order spec`);
+    const outcome = await runOrder(ctx, sources, config, experiment.order, options);
+    return {
+      schema: RESULT_SCHEMA,
+      experiment: tag,
+      config,
+      adapter: ctx.adapter,
+      runs: outcome.runs,
+      cancelled: outcome.cancelled,
+      timing: outcome.timing,
+      order: outcome.order,
+    };
+  }
+  if (experiment.kind === 'saddle' && experiment.saddle) {
+    return { experiment: tag, ...(await runSaddle(ctx, sources, config, experiment.saddle, options)) };
+  }
+  return { experiment: tag, ...(await simulate(ctx, sources, config, options)) };
+}

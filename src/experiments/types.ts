@@ -1,0 +1,50 @@
+// The shape of a registered experiment (SPEC section 6) and of its convergence-order and saddle
+// parts. No Node imports: the page reads the registry too.
+
+/** How ρ follows η in a convergence-order run (SPEC section 4): ρ = c, c·η or c·sqrt(η). */
+export type RhoScaling = 'fixed' | 'linear' | 'sqrt';
+
+export interface OrderSpec {
+  /** The η ladder, e.g. η_0 / 2^j. */
+  etas: number[];
+  /** Horizon T: each η runs ceil(T/η) steps. */
+  horizon: number;
+  rhoScaling: RhoScaling;
+  /** c of the rule. */
+  rhoScale: number;
+}
+
+export interface SaddleSpec {
+  /**
+   * A path has escaped once ‖x‖ exceeds this radius (first exit, checked every step). Larger
+   * than the trap radius, well short of the minima, so that "escaped" means "left the saddle".
+   */
+  escapeRadius: number;
+}
+
+export type ExperimentKind = 'validation' | 'saddle' | 'order';
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** One line for `sam-sde list` and the page's picker. */
+  description: string;
+  /** The paper's claim this experiment checks (SPEC sections 6 and 7), one sentence. */
+  claim: string;
+  kind: ExperimentKind;
+  /** A raw run config, as JSON for resolveConfig, at the registry's default (full) size. */
+  config: Record<string, unknown>;
+  /** Top-level config keys written over `config` by --quick (a reduced size, same shape). */
+  quick: Record<string, unknown>;
+  order?: OrderSpec;
+  saddle?: SaddleSpec;
+  /** Problem kinds this experiment needs beyond quadratic/saddle (it runs once the schema has them). */
+  requires?: string[];
+  /**
+   * Set when even the quick size is out of reach of a software adapter (SwiftShader): why.
+   * `report` skips such an experiment there and says so.
+   */
+  needsGpu?: string;
+  /** Where the configuration is our reading of the paper rather than the paper's own numbers. */
+  note?: string;
+}

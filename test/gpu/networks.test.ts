@@ -1,0 +1,233 @@
+// The network problems (SPEC.md section 5) on the GPU, workgroup-per-path layout
+// (shaders/simulate_wg.wgsl, dynamics_wg.wgsl, problems/network.wgsl), against the float64
+// twin path by path: every algorithm and model on mlp, teacher-student and deep-linear, in
+// noise mode A and mode B, full-batch gradient descent on Iris and Breast Cancer, the norm
+// guards, and layout independence. Every network here has d ≤ 256, so the whole file shares
+// one compiled program (one pipeline for all dynamics).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
+import { simulatePathTwin, TwinScratch, type TwinPathResult } from '../../src/dynamics/twin.js';
+import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
+import { guardEpsilon, simulate } from '../../src/simulate/runner.js';
+import type { SimulationResult } from '../../src/simulate/result.js';
+import { registerNodeDatasets } from '../../src/node/datasets.js';
+import { sources, useGpu } from './context.js';
+
+const gpu = useGpu();
+beforeAll(() => registerNodeDatasets());
+
+const EVERY: Dynamics[] = [...ALGORITHMS, ...MODELS];
+const NONE = 0xffffffff;
+
+interface Finals { state: Float32Array; divergedAt: Uint32Array; guards: Uint32Array }
+
+async function runGpu(ctx: GpuContext, config: ResolvedConfig): Promise<{ result: SimulationResult; finals: Record<string, Finals> }> {
+  const dim = createProblemTwin(config.problem).dim;
+  const finals: Record<string, Finals> = {};
+  const result = await simulate(ctx, sources, config, {
+    inspect: (snapshot) => {
+      for (const [name, chunk] of Object.entries(snapshot.dynamics)) {
+        finals[name] ??= {
+          state: new Float32Array(config.paths * dim), divergedAt: new Uint32Array(config.paths), guards: new Uint32Array(config.paths),
+        };
+        finals[name].state.set(chunk.state, snapshot.pathOffset * dim);
+        finals[name].divergedAt.set(chunk.divergedAt, snapshot.pathOffset);
+        finals[name].guards.set(chunk.guards, snapshot.pathOffset);
+      }
+    },
+  });
+  return { result, finals };
+}
+
+function runTwin(config: ResolvedConfig, dynamics: Dynamics): TwinPathResult[] {
+  const problem = createProblemTwin(config.problem);
+  const params = {
+    problem, dynamics, eta: config.eta, rho: config.rho[0], sigma: config.noise.sigma, substeps: config.substeps,
+    coupling: config.coupling, samInner: config.samInner, seed: config.seed, divergeAbove: config.divergeAbove,
+    guardEps: guardEpsilon(problem.scale), batchSize: config.noise.batchSize,
+  };
+  const scratch = new TwinScratch(problem.dim);
+  return Array.from({ length: config.paths }, (_, p) =>
+    simulatePathTwin(params, initialPoint(config.x0, problem.dim, p), p, config.steps, config.recordEvery, scratch));
+}
+
+function norm(v: ArrayLike<number>, from = 0, length = v.length): number {
+  let sum = 0;
+  for (let i = from; i < from + length; i++) sum += v[i] * v[i];
+  return Math.sqrt(sum);
+}
+
+/** max over paths of ‖x_gpu − x_twin‖ / max(‖x_twin‖, 1). */
+function worstStateError(gpuState: Float32Array, twin: TwinPathResult[], dim: number): number {
+  let worst = 0;
+  twin.forEach((path, p) => {
+    let diff = 0;
+    for (let i = 0; i < dim; i++) diff += (gpuState[p * dim + i] - path.final[i]) ** 2;
+    worst = Math.max(worst, Math.sqrt(diff) / Math.max(norm(path.final), 1));
+  });
+  return worst;
+}
+
+/** max over records of |mean_gpu − mean_twin| / max(|mean_twin|, 1e-3), per observable. */
+function worstSeriesError(result: SimulationResult, name: string, twin: TwinPathResult[]): number {
+  let worst = 0;
+  for (const observable of OBSERVABLES) {
+    const gpuMeans = result.runs[0].series[name][observable].mean;
+    gpuMeans.forEach((value, r) => {
+      const twinMean = twin.reduce((sum, path) => sum + path.records[observable][r], 0) / twin.length;
+      worst = Math.max(worst, Math.abs(value - twinMean) / Math.max(Math.abs(twinMean), 1e-3));
+    });
+  }
+  return worst;
+}
+
+/**
+ * Every dynamics against the twin: final states, guards (exactly), no divergence, and the
+ * per-record path means of the SPEC section 4 observables. The errors are f32 rounding: the
+ * passes sum over the data in another order than the twin, which adds ~1e-7 relative per
+ * step; over 100–200 steps the measured worst errors (SwiftShader) are listed per case.
+ */
+async function compareEvery(ctx: GpuContext, config: ResolvedConfig, tolerance: number): Promise<Record<string, number>> {
+  const { result, finals } = await runGpu(ctx, config);
+  const dim = createProblemTwin(config.problem).dim;
+  const errors: Record<string, number> = {};
+  for (const name of config.algorithms.length + config.models.length === EVERY.length ? EVERY : [...config.algorithms, ...config.models]) {
+    const twin = runTwin(config, name);
+    const gpuPaths = finals[name];
+    expect(twin.every((p) => p.divergedAt === null), `${name}: twin divergence`).toBe(true);
+    expect([...gpuPaths.divergedAt].every((d) => d === NONE), `${name}: GPU divergence`).toBe(true);
+    expect([...gpuPaths.guards], `${name}: guards`).toEqual(twin.map((p) => p.guarded));
+    // The paths must have moved well beyond the tolerance, or the comparison says nothing.
+    const moved = twin.map((p, i) => norm(p.final.map((v, j) => v - initialPoint(config.x0, dim, i)[j])) / Math.max(norm(p.final), 1));
+    expect(Math.min(...moved), `${name}: paths moved`).toBeGreaterThan(100 * tolerance);
+    errors[name] = Math.max(worstStateError(gpuPaths.state, twin, dim), worstSeriesError(result, name, twin));
+    expect(errors[name], `${name}: GPU against twin`).toBeLessThanOrEqual(tolerance);
+  }
+  return errors;
+}
+
+const MLP_IRIS = { kind: 'mlp', dataset: 'iris', hidden: 4, activation: 'sigmoid', weightDecay: 0.1 };
+const TEACHER = {
+  kind: 'teacher-student', inputs: 5, samples: 10, hidden: 8, outputs: 1, teacherHidden: 6,
+  activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 2,
+};
+const DEEP_LINEAR = { kind: 'deep-linear', dataset: 'iris', hidden: 3, lambda: 0.001 };
+
+describe('networks on the GPU against the float64 twin, path by path (mode A)', () => {
+  // Measured worst relative errors (SwiftShader, 4 paths): mlp 1.1e-6, teacher-student
+  // 1.3e-6, deep-linear 1.6e-6 → tolerance 2e-5.
+  const TOLERANCE = 2e-5;
+  const common = {
+    noise: { sigma: 0.05 }, rho: 0.1, paths: 4, seed: 7, samInner: 3, coupling: 'shared', recordEvery: 25,
+  };
+
+  it('mlp (Iris, sigmoid, h=4, wd=0.1): every algorithm and model, 100 steps, m=2', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: mlp', () => compareEvery(ctx, resolveConfig({
+      ...common, problem: MLP_IRIS, eta: 0.05, steps: 100, substeps: 2,
+    }), TOLERANCE));
+  });
+
+  // Not much longer: once the 10 samples are nearly fitted, DNSAM's ρ/‖∇f‖ amplifies the f32
+  // rounding (at 200 steps of η = 0.1 the GPU and the twin part by 1e-3).
+  it('teacher-student (5→8→1, sigmoid teacher 6): every algorithm and model, 100 steps, independent coupling', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: teacher-student', () => compareEvery(ctx, resolveConfig({
+      ...common, problem: TEACHER, eta: 0.05, steps: 100, coupling: 'independent',
+    }), TOLERANCE));
+  });
+
+  it('deep-linear (Iris, h=3): every algorithm and model, 100 steps from x0 = 0.02·1', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: deep-linear', () => compareEvery(ctx, resolveConfig({
+      ...common, problem: DEEP_LINEAR, eta: 0.1, steps: 100, noise: { sigma: 0.02 },
+    }), TOLERANCE));
+  });
+});
+
+describe('noise mode B (mini-batches) on the GPU against the twin', () => {
+  // Batch indices, ζ weights and ghost batches come from the same Philox counters on both
+  // sides; measured worst relative errors: mlp 1.0e-6, teacher-student 1.2e-6 → 2e-5.
+  const TOLERANCE = 2e-5;
+
+  it('mlp (Iris): every algorithm and model, B=8, 100 steps, m=2, K=3 ghost batches', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: mode B mlp', () => compareEvery(ctx, resolveConfig({
+      problem: MLP_IRIS, noise: { batchSize: 8 }, eta: 0.05, rho: 0.1, steps: 100, paths: 4, seed: 3,
+      samInner: 3, substeps: 2, recordEvery: 25,
+    }), TOLERANCE));
+  });
+
+  it('a path depends on its global index only: paths 0..1 of 6 equal a run of 2, bit for bit', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: layout', async () => {
+      const base = {
+        problem: MLP_IRIS, noise: { batchSize: 5 }, eta: 0.05, rho: 0.1, steps: 20, seed: 9, samInner: 2,
+        algorithms: ['SAM'], models: ['SAM-SDE', 'USAM-SDE'], recordEvery: 10,
+      };
+      const whole = await runGpu(ctx, resolveConfig({ ...base, paths: 6 }));
+      const part = await runGpu(ctx, resolveConfig({ ...base, paths: 2 }));
+      const dim = createProblemTwin(resolveConfig({ ...base, paths: 2 }).problem).dim;
+      for (const name of ['SAM', 'SAM-SDE', 'USAM-SDE']) {
+        expect([...part.finals[name].state], name).toEqual([...whole.finals[name].state.subarray(0, 2 * dim)]);
+      }
+    });
+  });
+});
+
+describe('full-batch gradient descent (σ = 0, SGD) on the paper\'s data sets', () => {
+  // Measured: the GPU's per-step losses match the twin's within 3e-7 (relative) on both.
+  const cases = [
+    { name: 'Iris, linear MLP h=20, wd=0.1 (d=140)', problem: { kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0.1 }, eta: 0.05 },
+    { name: 'Breast Cancer, sigmoid MLP h=8, wd=0.1 (d=248)', problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 8, activation: 'sigmoid', weightDecay: 0.1 }, eta: 0.05 },
+  ];
+  for (const { name, problem, eta } of cases) {
+    it(`${name}: the loss decreases at every step and matches the twin step by step`, async () => {
+      const ctx = gpu();
+      await ctx.scoped(`networks: GD ${name}`, async () => {
+        const config = resolveConfig({
+          problem, noise: { sigma: 0 }, eta, rho: 0, steps: 60, paths: 1, seed: 1,
+          algorithms: ['SGD'], models: [], recordEvery: 1,
+        });
+        const { result } = await runGpu(ctx, config);
+        const gpuLoss = result.runs[0].series.SGD.loss.mean;
+        const twinLoss = runTwin(config, 'SGD')[0].records.loss;
+        expect(gpuLoss.length).toBe(61);
+        for (let k = 1; k <= 60; k++) {
+          expect(twinLoss[k], `twin step ${k}`).toBeLessThan(twinLoss[k - 1]);
+          expect(gpuLoss[k], `GPU step ${k}`).toBeLessThan(gpuLoss[k - 1]);
+          expect(Math.abs(gpuLoss[k] - twinLoss[k]) / twinLoss[k], `step ${k}`).toBeLessThan(2e-6);
+        }
+        // Sixty small steps make real progress (the test would pass vacuously otherwise).
+        expect(twinLoss[60]).toBeLessThan(0.9 * twinLoss[0]);
+      });
+    });
+  }
+});
+
+describe('norm guards on the GPU (SPEC section 2)', () => {
+  it('deep-linear from the saddle x0 = 0 with σ = 0: ∇f = 0, guards fire as the twin counts, states stay 0', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: guards', async () => {
+      const steps = 10;
+      const config = resolveConfig({
+        problem: DEEP_LINEAR, x0: { constant: 0 }, noise: { sigma: 0 }, eta: 0.1, rho: 0.1, steps, paths: 2,
+        seed: 1, samInner: 3, substeps: 2, recordEvery: 5,
+      });
+      const { result, finals } = await runGpu(ctx, config);
+      for (const name of EVERY) {
+        const twin = runTwin(config, name);
+        expect([...finals[name].guards], name).toEqual(twin.map((p) => p.guarded));
+        expect([...finals[name].state].every((v) => v === 0), `${name}: stays at the saddle`).toBe(true);
+        expect(result.runs[0].series[name].loss.mean.every(Number.isFinite)).toBe(true);
+      }
+      // DNSAM and SAM divide by ‖∇f‖ once per step; the DNSAM models once per substep; the
+      // SAM models once per inner draw.
+      expect(finals.SAM.guards[0]).toBe(steps);
+      expect(finals['DNSAM-SDE'].guards[0]).toBe(steps * 2);
+      expect(finals['SAM-SDE'].guards[0]).toBe(steps * 2 * 3);
+    });
+  });
+});

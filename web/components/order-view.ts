@@ -1,0 +1,92 @@
+// <sam-order-view>: the convergence-order panel (SPEC section 4): weak error against η on
+// log–log axes per algorithm–model pair, the fitted slope with its 95 % interval, qualified
+// points filled (unqualified hollow), and reference slopes 1 and 0.5.
+import * as Plot from '@observablehq/plot';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { OrderSummary } from '../lib/page-result.js';
+import { CATEGORY_COLORS } from '../lib/palette.js';
+import { Z95, orderFits, orderPoints, referenceSlopes } from '../lib/plot-data.js';
+import { viewStyles } from './view-styles.js';
+import './plot-figure.js';
+import type { LegendEntry, PlotSpec } from './plot-figure.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sam-order-view': SamOrderView;
+  }
+}
+
+const REFERENCE_COLOR = '#8c959f';
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+@customElement('sam-order-view')
+export class SamOrderView extends LitElement {
+  static styles = viewStyles;
+
+  @property({ attribute: false }) order: OrderSummary | undefined;
+
+  render(): TemplateResult | typeof nothing {
+    const order = this.order;
+    if (!order || order.pairs.length === 0) return nothing;
+    const fits = orderFits(order);
+    return html`<section aria-labelledby="order-title" data-testid="order-view">
+      <h2 id="order-title">Convergence order</h2>
+      <p class="hint">Weak error max_k |E g(x_k) − E g(X_kη)| at horizon T = ${order.horizon}, against η. Filled points clearly
+        exceed their standard error and enter the fit; hollow points do not. Grey: reference slopes 1 (dashed) and 0.5 (dotted).</p>
+      <sam-plot heading="Weak error against η (log–log)" fileName="convergence-order" .spec=${this.spec(order)}></sam-plot>
+      <table data-testid="order-table">
+        <caption class="hint">Fitted slope p of log e = p log η + c</caption>
+        <thead><tr><th scope="col">Algorithm</th><th scope="col">Model</th><th scope="col">Slope p</th><th scope="col">95 % interval</th><th scope="col">Qualified points</th></tr></thead>
+        <tbody>${order.pairs.map((p) => html`<tr data-testid="order-row" data-slope=${p.slope}>
+          <td>${p.algorithm}</td><td>${p.model}</td><td>${fmt(p.slope)}</td>
+          <td>[${fmt(p.ci95[0])}, ${fmt(p.ci95[1])}]</td>
+          <td>${p.qualified.filter(Boolean).length} / ${p.qualified.length}${fits.some((f) => f.pair === `${p.algorithm} vs ${p.model}`) ? '' : ' (too few to fit)'}</td>
+        </tr>`)}</tbody>
+      </table>
+    </section>`;
+  }
+
+  private spec(order: OrderSummary): PlotSpec {
+    const points = orderPoints(order).filter((p) => Number.isFinite(p.error) && p.error > 0);
+    const pairs = order.pairs.map((p) => `${p.algorithm} vs ${p.model}`);
+    const color = (pair: string) => CATEGORY_COLORS[pairs.indexOf(pair) % CATEGORY_COLORS.length];
+    const fits = orderFits(order);
+    const references = referenceSlopes(points);
+    const bars = points.filter((p) => Number.isFinite(p.stderr)).map((p) => ({
+      ...p, lo: Math.max(p.error - Z95 * p.stderr, p.error / 10), hi: p.error + Z95 * p.stderr,
+    }));
+    const legend: LegendEntry[] = order.pairs.map((p) => {
+      const pair = `${p.algorithm} vs ${p.model}`;
+      return { label: `${pair}: p = ${fmt(p.slope, 2)} [${fmt(p.ci95[0], 2)}, ${fmt(p.ci95[1], 2)}]`, color: color(pair) };
+    });
+    legend.push({ label: 'slope 1', color: REFERENCE_COLOR, dash: '6 3' }, { label: 'slope 0.5', color: REFERENCE_COLOR, dash: '1.5 3' });
+    return {
+      points: points.length,
+      description: `Weak error against η for ${pairs.length} pairs on log–log axes, with fitted slopes and reference slopes 1 and 0.5`,
+      legend,
+      draw: (width) => Plot.plot({
+        width,
+        height: Math.round(Math.min(400, Math.max(260, width * 0.55))),
+        marginLeft: 60,
+        x: { type: 'log', label: 'η', grid: true, tickFormat: '~g' },
+        y: { type: 'log', label: 'weak error', grid: true, tickFormat: '.0e', ticks: 6 },
+        marks: [
+          ...['slope 1', 'slope 0.5'].map((slope) => Plot.line(references.filter((r) => r.slope === slope),
+            { x: 'eta', y: 'error', stroke: REFERENCE_COLOR, strokeDasharray: slope === 'slope 1' ? '6 3' : '1.5 3' })),
+          ...pairs.flatMap((pair) => {
+            const rows = points.filter((p) => p.pair === pair);
+            const fit = fits.find((f) => f.pair === pair);
+            const c = color(pair);
+            return [
+              Plot.ruleX(bars.filter((b) => b.pair === pair), { x: 'eta', y1: 'lo', y2: 'hi', stroke: c, strokeOpacity: 0.5 }),
+              ...(fit ? [Plot.line(fit.line, { x: 'eta', y: 'error', stroke: c, strokeWidth: 1.6 })] : []),
+              Plot.dot(rows.filter((p) => p.qualified), { x: 'eta', y: 'error', fill: c, stroke: c, r: 3.5 }),
+              Plot.dot(rows.filter((p) => !p.qualified), { x: 'eta', y: 'error', fill: 'white', stroke: c, r: 3.5 }),
+            ];
+          }),
+        ],
+      }) as SVGSVGElement,
+    };
+  }
+}

@@ -1,0 +1,196 @@
+// <sam-run-controller>: starts a run on the page's GPU context through a @lit/task Task
+// (pending / complete / error), shows progress, elapsed time, path-steps per second and the
+// adapter, cancels (the partial result stays, marked cancelled), and streams the result out
+// while it grows. What a run is (simulate or a convergence-order sweep) comes in as `request`.
+import { Task, TaskStatus } from '@lit/task';
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { adapterName, type GpuContext } from '../../src/gpu/device.js';
+import type { Progress } from '../../src/simulate/runner.js';
+import type { PageResult } from '../lib/page-result.js';
+
+export interface RunHooks {
+  signal: AbortSignal;
+  onProgress: (progress: Progress) => void;
+  onPartial: (result: PageResult) => void;
+}
+
+export interface RunRequest {
+  /** What is run, in words (experiment title and size). */
+  label: string;
+  run: (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult>;
+}
+
+export type RunUpdateEvent = CustomEvent<{ result: PageResult; final: boolean }>;
+export type RunStateEvent = CustomEvent<{ running: boolean }>;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sam-run-controller': SamRunController;
+  }
+  interface HTMLElementEventMap {
+    'run-update': RunUpdateEvent;
+    'run-state': RunStateEvent;
+  }
+}
+
+/** Views redraw at most this often while a run streams (the final result always goes out). */
+const PARTIAL_INTERVAL_MS = 250;
+
+interface Live {
+  fraction: number;
+  pathStepsPerSecond: number;
+  rho?: number;
+  runIndex?: number;
+}
+
+@customElement('sam-run-controller')
+export class SamRunController extends LitElement {
+  static styles = css`
+    :host { display: block; }
+    .card { border: 1px solid var(--sam-border, #d0d7de); border-radius: 6px; background: #fff; padding: 0.6rem 0.75rem 0.75rem; display: grid; gap: 0.45rem; }
+    h2 { font-size: 1rem; margin: 0; }
+    .buttons { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
+    button { font: inherit; padding: 0.4rem 1.1rem; border-radius: 6px; cursor: pointer; border: 1px solid #1f6feb; background: #1f6feb; color: #fff; font-weight: 600; }
+    button.secondary { background: #fff; color: #a40e26; border-color: #a40e26; }
+    button:disabled { cursor: not-allowed; background: #d0d7de; border-color: #d0d7de; color: #57606a; }
+    button:focus-visible { outline: 3px solid #80b3ff; outline-offset: 2px; }
+    progress { width: 100%; height: 0.9rem; accent-color: #1f6feb; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.8rem; margin: 0; font-size: 0.85rem; }
+    dt { color: #57606a; }
+    dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+    .status { font-size: 0.9rem; min-height: 1.3rem; }
+    .error { color: #a40e26; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .warn { color: #9a6700; }
+    .why { font-size: 0.85rem; color: #a40e26; }
+  `;
+
+  @property({ attribute: false }) context: GpuContext | undefined;
+  /** The run the Run button starts; undefined while the parameters are invalid. */
+  @property({ attribute: false }) request: RunRequest | undefined;
+  /** Why there is no request (shown beside the disabled button). */
+  @property() blocked = '';
+  @state() private live: Live = { fraction: 0, pathStepsPerSecond: 0 };
+  @state() private elapsed = 0;
+  @state() private finished: PageResult | undefined;
+  private startedAt = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private lastPartial = 0;
+
+  private readonly task = new Task(this, {
+    autoRun: false,
+    task: async ([request, ctx]: readonly [RunRequest, GpuContext], { signal }) => {
+      this.live = { fraction: 0, pathStepsPerSecond: 0 };
+      this.finished = undefined;
+      this.startedAt = performance.now();
+      this.elapsed = 0;
+      this.timer = setInterval(() => (this.elapsed = (performance.now() - this.startedAt) / 1000), 200);
+      this.lastPartial = 0;
+      this.announceState(true);
+      try {
+        const result = await ctx.scoped('page.run', () => request.run(ctx, {
+          signal,
+          onProgress: (p) => (this.live = { fraction: p.fraction, pathStepsPerSecond: p.pathStepsPerSecond, rho: p.rho, runIndex: p.runIndex }),
+          onPartial: (partial) => {
+            const now = performance.now();
+            if (now - this.lastPartial < PARTIAL_INTERVAL_MS) return;
+            this.lastPartial = now;
+            this.emit(structuredClone(partial), false);
+          },
+        }));
+        this.finished = result;
+        if (!result.cancelled) this.live = { ...this.live, fraction: 1 };
+        this.emit(result, true);
+        return result;
+      } finally {
+        clearInterval(this.timer);
+        this.elapsed = (performance.now() - this.startedAt) / 1000;
+        this.announceState(false);
+      }
+    },
+  });
+
+  get running(): boolean {
+    return this.task.status === TaskStatus.PENDING;
+  }
+
+  /** Starts the current request; resolves when it has finished (or failed). */
+  async start(): Promise<void> {
+    if (!this.request || !this.context || this.running) return;
+    await this.task.run([this.request, this.context]);
+  }
+
+  /** Stops the run between dispatches; what is done so far is kept. */
+  cancel(): void {
+    this.task.abort(new DOMException('cancelled by the user', 'AbortError'));
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    // A new request (the state changed under a run: a link, an import) or a lost device ends the run.
+    if (this.running && ((changed.has('request') && changed.get('request') !== undefined) || (changed.has('context') && !this.context))) {
+      this.cancel();
+    }
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.cancel();
+    clearInterval(this.timer);
+  }
+
+  private emit(result: PageResult, final: boolean): void {
+    this.dispatchEvent(new CustomEvent('run-update', { detail: { result, final }, bubbles: true, composed: true }));
+  }
+
+  private announceState(running: boolean): void {
+    this.dispatchEvent(new CustomEvent('run-state', { detail: { running }, bubbles: true, composed: true }));
+  }
+
+  render(): TemplateResult {
+    const running = this.running;
+    const canRun = Boolean(this.request && this.context) && !running;
+    const why = !this.context ? 'Waiting for a GPU device (see the adapter card).' : !this.request ? this.blocked : '';
+    return html`<section class="card" aria-labelledby="run-title" data-testid="run-controller">
+      <h2 id="run-title">Run</h2>
+      <div class="buttons">
+        <button type="button" data-testid="run-button" ?disabled=${!canRun} aria-describedby="run-why run-status"
+          @click=${() => void this.start()}>Run</button>
+        <button type="button" class="secondary" data-testid="cancel-button" ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
+        ${why && !running ? html`<span class="why" id="run-why" data-testid="run-blocked">${why}</span>` : nothing}
+      </div>
+      <progress max="1" .value=${this.live.fraction} aria-label="Run progress" data-testid="run-progress"
+        data-fraction=${this.live.fraction}></progress>
+      <div class="status" id="run-status" role="status" aria-live="polite" data-testid="run-status" data-state=${this.stateName()}>
+        ${this.statusLine()}
+      </div>
+      <dl>
+        <dt>Elapsed</dt><dd data-testid="run-elapsed" data-value=${this.elapsed}>${this.elapsed.toFixed(1)} s</dd>
+        <dt>Path-steps/s</dt><dd data-testid="run-rate" data-value=${this.live.pathStepsPerSecond}>${this.live.pathStepsPerSecond > 0 ? this.live.pathStepsPerSecond.toExponential(2) : '—'}</dd>
+        <dt>Adapter</dt><dd data-testid="run-adapter">${this.context ? adapterName(this.context.adapter) : 'none'}</dd>
+      </dl>
+    </section>`;
+  }
+
+  private stateName(): string {
+    switch (this.task.status) {
+      case TaskStatus.INITIAL: return 'initial';
+      case TaskStatus.PENDING: return 'pending';
+      case TaskStatus.ERROR: return 'error';
+      default: return this.finished?.cancelled ? 'cancelled' : 'complete';
+    }
+  }
+
+  private statusLine(): TemplateResult | string {
+    const request = this.request;
+    return this.task.render({
+      initial: () => (request ? `Ready: ${request.label}.` : ''),
+      pending: () => (this.live.fraction === 0
+        ? 'Compiling shaders and starting…'
+        : `Running${this.live.rho !== undefined ? ` ρ = ${this.live.rho}` : ''}: ${(100 * this.live.fraction).toFixed(1)} %`),
+      complete: (result: PageResult) => (result.cancelled
+        ? html`<span class="warn">Cancelled: the partial result below covers what finished (${(100 * this.live.fraction).toFixed(0)} %).</span>`
+        : `Done: ${result.timing.pathSteps.toExponential(3)} path-steps in ${result.timing.wallSeconds.toFixed(2)} s.`),
+      error: (e: unknown) => html`<span class="error" data-testid="run-error">Run failed: ${e instanceof Error ? e.message : String(e)}</span>`,
+    }) ?? '';
+  }
+}

@@ -1,0 +1,113 @@
+// <sam-saddle-view>: the saddle experiments (SPEC sections 6 and 7): mean ‖x_t‖ per dynamics
+// against time with the trap radius drawn, one plot per ρ, and the escaped fraction when the
+// result carries it.
+import * as Plot from '@observablehq/plot';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { RunResult } from '../../src/simulate/result.js';
+import type { PageResult } from '../lib/page-result.js';
+import { colorOf, dashOf } from '../lib/palette.js';
+import { trapRadius } from '../../src/experiments/saddle.js';
+import { escapedFraction, trajectoryPoints } from '../lib/plot-data.js';
+import { viewStyles } from './view-styles.js';
+import './plot-figure.js';
+import type { LegendEntry, PlotSpec } from './plot-figure.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sam-saddle-view': SamSaddleView;
+  }
+}
+
+const TRAP_COLOR = '#6e7781';
+const ESCAPE_COLOR = '#9a6700';
+
+@customElement('sam-saddle-view')
+export class SamSaddleView extends LitElement {
+  static styles = [viewStyles, css`
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 0.75rem; }
+  `];
+
+  @property({ attribute: false }) result: PageResult | undefined;
+
+  render(): TemplateResult | typeof nothing {
+    const result = this.result;
+    if (!result || result.config.problem.kind !== 'saddle' || result.runs.length === 0) return nothing;
+    const withEscaped = result.runs.filter((run) => Object.values(run.series).some((s) => escapedFraction(s)));
+    return html`<section aria-labelledby="saddle-title" data-testid="saddle-view">
+      <h2 id="saddle-title">Saddle escape</h2>
+      <p class="hint">Mean distance ‖x_t‖ from the saddle. Grey dashes: the trap radius ρ·min|λ₋|/max|λ| — inside it
+        ‖Hx‖ &lt; ρ·min|λ₋|, the set the SAM flow cannot leave (SPEC §7). SAM and DNSAM started inside stay; SGD and USAM escape.
+        ${result.escape ? html`Brown dots: the escape radius ${result.escape.radius}; a path has escaped once it crossed it.` : nothing}</p>
+      <div class="grid">
+        ${result.runs.map((run) => html`<sam-plot heading=${`‖x_t‖ at ρ = ${run.rho}`} note=${this.trapNote(result, run.rho)}
+          fileName=${`saddle-norm-rho${run.rho}`} .spec=${this.normSpec(result, run)}></sam-plot>`)}
+      </div>
+      ${withEscaped.length > 0
+        ? html`<div class="grid">${withEscaped.map((run) => html`<sam-plot heading=${`Escaped fraction at ρ = ${run.rho}`}
+            fileName=${`saddle-escaped-rho${run.rho}`} .spec=${this.escapedSpec(run)}></sam-plot>`)}</div>`
+        : html`<p class="hint" data-testid="saddle-no-escaped">This result has no per-path escape counts; the escaped
+            fraction needs them (the mean ‖x_t‖ above is what the simulator records).</p>`}
+    </section>`;
+  }
+
+  private trapNote(result: PageResult, rho: number): string {
+    const r = trapRadius(result.config.problem, rho);
+    return r === undefined ? 'no negative eigenvalue: no trap' : `trap radius ${r.toPrecision(3)}`;
+  }
+
+  private normSpec(result: PageResult, run: RunResult): PlotSpec {
+    const names = Object.keys(run.series);
+    const points = trajectoryPoints(run, 'norm', names).filter((p) => Number.isFinite(p.mean) && p.mean > 0);
+    const radius = trapRadius(result.config.problem, run.rho);
+    const escape = result.escape?.radius;
+    const legend: LegendEntry[] = names.map((n) => ({ label: n, color: colorOf(n), dash: dashOf(n) }));
+    if (radius !== undefined) legend.push({ label: 'trap radius', color: TRAP_COLOR, dash: '4 4' });
+    if (escape !== undefined) legend.push({ label: 'escape radius', color: ESCAPE_COLOR, dash: '1.5 3' });
+    return {
+      points: points.length,
+      description: `Mean ‖x_t‖ against time at ρ = ${run.rho} for ${names.join(', ')}`
+        + (radius !== undefined ? `, with the trap radius ${radius.toPrecision(3)}` : ''),
+      legend,
+      draw: (width) => Plot.plot({
+        width,
+        height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
+        marginLeft: 56,
+        x: { label: 't = kη', grid: true },
+        y: { type: 'log', label: 'mean ‖x_t‖', grid: true, tickFormat: '~g' },
+        marks: [
+          ...(radius !== undefined ? [Plot.ruleY([radius], { stroke: TRAP_COLOR, strokeDasharray: '4 4' })] : []),
+          ...(escape !== undefined ? [Plot.ruleY([escape], { stroke: ESCAPE_COLOR, strokeDasharray: '1.5 3' })] : []),
+          ...names.flatMap((name) => {
+            const rows = points.filter((p) => p.dynamics === name).map((p) => ({ ...p, lo: p.lo > 0 ? p.lo : p.mean / 10 }));
+            return [
+              Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: colorOf(name), fillOpacity: 0.12 }),
+              Plot.lineY(rows, { x: 't', y: 'mean', stroke: colorOf(name), strokeWidth: 1.6, strokeDasharray: dashOf(name) }),
+            ];
+          }),
+        ],
+      }) as SVGSVGElement,
+    };
+  }
+
+  private escapedSpec(run: RunResult): PlotSpec {
+    const rows = Object.entries(run.series).flatMap(([name, s]) =>
+      (escapedFraction(s) ?? []).map((fraction, k) => ({ name, t: run.t[k], fraction })))
+      .filter((r) => Number.isFinite(r.fraction) && Number.isFinite(r.t));
+    const names = [...new Set(rows.map((r) => r.name))];
+    return {
+      points: rows.length,
+      description: `Fraction of paths that left the trap ball against time at ρ = ${run.rho}`,
+      legend: names.map((n) => ({ label: n, color: colorOf(n), dash: dashOf(n) })),
+      draw: (width) => Plot.plot({
+        width,
+        height: 220,
+        marginLeft: 56,
+        x: { label: 't = kη', grid: true },
+        y: { label: 'escaped fraction', domain: [0, 1], grid: true },
+        marks: names.map((name) => Plot.lineY(rows.filter((r) => r.name === name),
+          { x: 't', y: 'fraction', stroke: colorOf(name), strokeWidth: 1.6, strokeDasharray: dashOf(name) })),
+      }) as SVGSVGElement,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+// <sam-trajectory-view>: mean trajectories with 95 % confidence bands, one plot per ρ, the
+// algorithm and its SDE models overlaid (colour: family; dash: SDE or drift-only model).
+import * as Plot from '@observablehq/plot';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { OBSERVABLES, type Observable } from '../../src/dynamics/names.js';
+import type { RunResult } from '../../src/simulate/result.js';
+import type { PageResult } from '../lib/page-result.js';
+import { colorOf, dashOf } from '../lib/palette.js';
+import { OBSERVABLE_LABELS, families, familyMembers, trajectoryPoints, type TrajectoryPoint } from '../lib/plot-data.js';
+import { viewStyles } from './view-styles.js';
+import './plot-figure.js';
+import type { PlotSpec } from './plot-figure.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sam-trajectory-view': SamTrajectoryView;
+  }
+}
+
+@customElement('sam-trajectory-view')
+export class SamTrajectoryView extends LitElement {
+  static styles = [viewStyles, css`
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 0.75rem; }
+  `];
+
+  @property({ attribute: false }) result: PageResult | undefined;
+  @state() private observable: Observable = 'g';
+  /** An algorithm (with the models compared with it) or "all". */
+  @state() private family = '';
+  @state() private logY = true;
+
+  render(): TemplateResult | typeof nothing {
+    const result = this.result;
+    if (!result || result.runs.length === 0) return nothing;
+    const choices = families(result);
+    const family = choices.includes(this.family) ? this.family : choices[0];
+    const names = familyMembers(result, family);
+    return html`<section aria-labelledby="traj-title" data-testid="trajectory-view">
+      <h2 id="traj-title">Mean trajectories</h2>
+      <p class="hint">Path means with 95 % confidence bands. Solid: algorithm; dashed: SDE model; dotted: drift-only model.
+        Colour: the algorithm family (SGD-SDE is drawn in SGD's colour).</p>
+      <div class="controls">
+        <label>Observable
+          <select data-testid="traj-observable" @change=${(e: Event) => (this.observable = (e.target as HTMLSelectElement).value as Observable)}>
+            ${OBSERVABLES.map((o) => html`<option value=${o} ?selected=${o === this.observable}>${OBSERVABLE_LABELS[o]}</option>`)}
+          </select>
+        </label>
+        <label>Show
+          <select data-testid="traj-family" @change=${(e: Event) => (this.family = (e.target as HTMLSelectElement).value)}>
+            ${choices.map((f) => html`<option value=${f} ?selected=${f === family}>${f === 'all' ? 'all dynamics' : `${f} and its models`}</option>`)}
+          </select>
+        </label>
+        <label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)}> log y</label>
+      </div>
+      <div class="grid">
+        ${result.runs.map((run) => html`<sam-plot heading=${this.heading(result, run)} note=${this.note(run, names)}
+          fileName=${`trajectories-${this.observable}-eta${run.eta}-rho${run.rho}`} .spec=${this.spec(run, names)}></sam-plot>`)}
+      </div>
+    </section>`;
+  }
+
+  /** ρ alone, or η and ρ when the runs differ in η (a convergence-order ladder). */
+  private heading(result: PageResult, run: RunResult): string {
+    const oneEta = result.runs.every((r) => r.eta === run.eta);
+    return oneEta ? `ρ = ${run.rho}` : `η = ${run.eta}, ρ = ${Number(run.rho.toPrecision(4))}`;
+  }
+
+  private note(run: RunResult, names: string[]): string {
+    const first = run.series[names[0]];
+    const paths = first?.count[0];
+    const diverged = names.map((n) => [n, run.series[n]?.diverged ?? 0] as const).filter(([, d]) => d > 0);
+    const parts = [paths !== undefined ? `${paths} paths` : '', `η = ${run.eta}`];
+    if (diverged.length > 0) parts.push(`diverged: ${diverged.map(([n, d]) => `${n} ${d}`).join(', ')}`);
+    return parts.filter(Boolean).join(' · ');
+  }
+
+  private spec(run: RunResult, names: string[]): PlotSpec {
+    const observable = this.observable;
+    const points = trajectoryPoints(run, observable, names).filter((p) => Number.isFinite(p.mean) && (!this.logY || p.mean > 0));
+    // On a log axis a band reaching zero is cut at a tenth of the mean (its lower edge is off-scale).
+    const bands = points.map((p) => ({ ...p, lo: this.logY && p.lo <= 0 ? p.mean / 10 : p.lo }));
+    const logY = this.logY;
+    return {
+      points: points.length,
+      description: `${OBSERVABLE_LABELS[observable]} against time t at ρ = ${run.rho} for ${names.join(', ')}`,
+      legend: names.map((n) => ({ label: n, color: colorOf(n), dash: dashOf(n) })),
+      draw: (width) => Plot.plot({
+        width,
+        height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
+        marginLeft: 56,
+        x: { label: 't = kη', grid: true },
+        y: { label: OBSERVABLE_LABELS[observable], type: logY ? 'log' : 'linear', grid: true, tickFormat: '~g' },
+        marks: names.flatMap((name) => {
+          const rows = bands.filter((p: TrajectoryPoint) => p.dynamics === name);
+          const color = colorOf(name);
+          return [
+            Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: color, fillOpacity: 0.14 }),
+            Plot.lineY(rows, { x: 't', y: 'mean', stroke: color, strokeWidth: 1.6, strokeDasharray: dashOf(name), tip: false }),
+          ];
+        }),
+      }) as SVGSVGElement,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+// The experiment registry (src/experiments) as the page uses it: the picker's entries, the raw
+// config of an experiment at paper or quick size, and the function that runs it on a context
+// (one simulation, the saddle's two passes, or the convergence-order ladder).
+import type { ResolvedConfig } from '../../src/config/schema.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import { experimentRawConfig, unavailableReason, withOrderDefaults } from '../../src/experiments/config.js';
+import { runOrder } from '../../src/experiments/order.js';
+import { EXPERIMENTS, findExperiment, type Experiment, type OrderSpec } from '../../src/experiments/registry.js';
+import { runSaddle } from '../../src/experiments/saddle.js';
+import { simulate } from '../../src/simulate/runner.js';
+import { RESULT_SCHEMA } from '../../src/simulate/result.js';
+import type { PickerEntry } from '../components/experiment-picker.js';
+import type { RunHooks } from '../components/run-controller.js';
+import { shaderSources } from '../shaders.js';
+import type { PageResult } from './page-result.js';
+import type { RawConfig } from './params.js';
+
+export type { Experiment };
+export { EXPERIMENTS, findExperiment, unavailableReason };
+
+/** The experiment's config at paper or quick size; an order config gets its first rung's η, ρ, steps. */
+export function experimentConfig(experiment: Experiment, quick: boolean): RawConfig {
+  const raw = experimentRawConfig(experiment, quick && hasQuick(experiment));
+  return experiment.order ? withOrderDefaults(raw, experiment.order) : raw;
+}
+
+export function hasQuick(experiment: Experiment): boolean {
+  return Object.keys(experiment.quick ?? {}).length > 0;
+}
+
+export function pickerEntries(): PickerEntry[] {
+  return EXPERIMENTS.map((e) => ({
+    id: e.id, title: e.title, description: e.description, claim: e.claim, kind: e.kind, unavailable: unavailableReason(e),
+  }));
+}
+
+/** What the Run button does: a convergence-order ladder, a saddle experiment, or one simulation. */
+export function runFor(
+  experiment: Experiment | undefined, config: ResolvedConfig, order: OrderSpec | undefined,
+): (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult> {
+  if (experiment?.kind === 'order' && order) {
+    return async (ctx, hooks) => {
+      const out = await runOrder(ctx, shaderSources, config, order, hooks);
+      return { schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: out.runs, cancelled: out.cancelled, timing: out.timing, order: out.order };
+    };
+  }
+  const saddle = experiment?.kind === 'saddle' ? experiment.saddle : undefined;
+  if (saddle) return (ctx, hooks) => runSaddle(ctx, shaderSources, config, saddle, hooks);
+  return (ctx, hooks) => simulate(ctx, shaderSources, config, hooks);
+}

@@ -1,0 +1,142 @@
+// Tidy rows for the plots, DOM-free: each view turns a result into arrays of plain points here
+// and only draws them. Missing values (NaN: a record where every path diverged) stay NaN, so
+// the plots leave gaps instead of drawing zeros.
+import { ALGORITHMS, type Observable } from '../../src/dynamics/names.js';
+import type { DynamicsSeries, RunResult, SimulationResult } from '../../src/simulate/result.js';
+import type { OrderSummary } from './page-result.js';
+
+/** Normal quantile of a two-sided 95 % interval. */
+export const Z95 = 1.959963984540054;
+
+export const OBSERVABLE_LABELS: Record<Observable, string> = {
+  g: 'g = ‖x‖ + ‖∇f(x)‖',
+  loss: 'loss f(x)',
+  norm: '‖x‖',
+  gradNorm: '‖∇f(x)‖',
+};
+
+export interface TrajectoryPoint {
+  rho: number;
+  dynamics: string;
+  role: 'algorithm' | 'model';
+  t: number;
+  mean: number;
+  /** 95 % confidence band of the mean over paths. */
+  lo: number;
+  hi: number;
+}
+
+const isAlgorithm = (name: string) => (ALGORITHMS as readonly string[]).includes(name);
+
+/** The dynamics shown with one algorithm: itself and every model it is compared with. */
+export function familyMembers(result: SimulationResult, family: string): string[] {
+  const names = result.runs[0] ? Object.keys(result.runs[0].series) : [];
+  if (family === 'all') return names;
+  const models = result.config.compare.filter(([a]) => a === family).map(([, m]) => m as string);
+  return names.filter((n) => n === family || models.includes(n));
+}
+
+/**
+ * The family choices of a result: its algorithms (each with its models), or all. The first is
+ * the default: the last algorithm (SAM in the full set, the one the SGD SDE models worst).
+ */
+export function families(result: SimulationResult): string[] {
+  const names = result.runs[0] ? Object.keys(result.runs[0].series) : [];
+  const algorithms = names.filter(isAlgorithm);
+  if (algorithms.length === 0) return ['all'];
+  return [algorithms[algorithms.length - 1], ...algorithms.slice(0, -1), 'all'];
+}
+
+export function trajectoryPoints(run: RunResult, observable: Observable, names: readonly string[]): TrajectoryPoint[] {
+  const points: TrajectoryPoint[] = [];
+  for (const name of names) {
+    const series = run.series[name];
+    if (!series) continue;
+    const { mean, stderr } = series[observable];
+    run.t.forEach((t, k) => {
+      const m = mean[k];
+      const half = Z95 * (Number.isFinite(stderr[k]) ? stderr[k] : 0);
+      points.push({ rho: run.rho, dynamics: name, role: isAlgorithm(name) ? 'algorithm' : 'model', t, mean: m, lo: m - half, hi: m + half });
+    });
+  }
+  return points;
+}
+
+export interface ErrorRhoPoint {
+  pair: string;
+  algorithm: string;
+  model: string;
+  rho: number;
+  relMaxError: number;
+  band: number;
+  weakError: number;
+  weakErrorStderr: number;
+}
+
+export function errorRhoPoints(result: SimulationResult, observable: Observable): ErrorRhoPoint[] {
+  return result.runs.flatMap((run) => run.comparisons
+    .filter((c) => c.observable === observable)
+    .map((c) => ({
+      pair: `${c.algorithm} vs ${c.model}`, algorithm: c.algorithm, model: c.model, rho: run.rho,
+      relMaxError: c.relMaxError, band: c.band, weakError: c.weakError, weakErrorStderr: c.weakErrorStderr,
+    })));
+}
+
+/** Escaped fraction per recorded time, when the result carries one for the dynamics. */
+export function escapedFraction(series: DynamicsSeries): number[] | undefined {
+  const escaped = (series as DynamicsSeries & { escaped?: unknown }).escaped;
+  if (Array.isArray(escaped)) return escaped.map((v) => (typeof v === 'number' ? v : NaN));
+  if (escaped && typeof escaped === 'object' && Array.isArray((escaped as { mean?: unknown }).mean)) {
+    return ((escaped as { mean: unknown[] }).mean).map((v) => (typeof v === 'number' ? v : NaN));
+  }
+  return undefined;
+}
+
+export interface OrderPoint {
+  pair: string;
+  eta: number;
+  error: number;
+  stderr: number;
+  qualified: boolean;
+}
+
+export interface OrderFit {
+  pair: string;
+  slope: number;
+  ci95: [number, number];
+  /** The fitted line's end points over the η range of the qualified points. */
+  line: Array<{ pair: string; eta: number; error: number }>;
+}
+
+export function orderPoints(order: OrderSummary): OrderPoint[] {
+  return order.pairs.flatMap((p) => order.etas.map((eta, j) => ({
+    pair: `${p.algorithm} vs ${p.model}`, eta, error: p.errors[j], stderr: p.stderr[j], qualified: Boolean(p.qualified[j]),
+  })));
+}
+
+/** log e = p log η + c with the reported slope p; c by least squares over the qualified points. */
+export function orderFits(order: OrderSummary): OrderFit[] {
+  return order.pairs.flatMap((p) => {
+    const pair = `${p.algorithm} vs ${p.model}`;
+    const used = order.etas.map((eta, j) => ({ eta, error: p.errors[j], ok: p.qualified[j] }))
+      .filter((q) => q.ok && q.error > 0 && Number.isFinite(q.error));
+    if (used.length < 2 || !Number.isFinite(p.slope)) return [];
+    const c = used.reduce((s, q) => s + Math.log(q.error) - p.slope * Math.log(q.eta), 0) / used.length;
+    const etas = used.map((q) => q.eta);
+    const ends = [Math.min(...etas), Math.max(...etas)];
+    return [{ pair, slope: p.slope, ci95: p.ci95, line: ends.map((eta) => ({ pair, eta, error: Math.exp(c) * eta ** p.slope })) }];
+  });
+}
+
+/** Reference lines of slope 1 and 0.5 through the geometric centre of the positive points. */
+export function referenceSlopes(points: readonly OrderPoint[]): Array<{ slope: string; eta: number; error: number }> {
+  const positive = points.filter((q) => q.error > 0 && Number.isFinite(q.error));
+  if (positive.length === 0) return [];
+  const logEta = positive.reduce((s, q) => s + Math.log(q.eta), 0) / positive.length;
+  const logError = positive.reduce((s, q) => s + Math.log(q.error), 0) / positive.length;
+  const etas = positive.map((q) => q.eta);
+  const ends = [Math.min(...etas), Math.max(...etas)];
+  return [1, 0.5].flatMap((slope) => ends.map((eta) => ({
+    slope: `slope ${slope}`, eta, error: Math.exp(logError + slope * (Math.log(eta) - logEta)),
+  })));
+}
