@@ -139,8 +139,8 @@ export const EXPERIMENTS: Experiment[] = [
     quick: { steps: 100, paths: 8, samInner: 4 },
     saddle: { escapeRadius: 1 },
     requires: ['deep-linear'],
-    note: 'our reading of the paper\'s summary (SPEC section 6); the escape radius ‖x‖ = 1 is arbitrary '
-      + '(‖x0‖ = 0.02·√d ≈ 1.4 for d = 70), so here read the loss and ‖x‖ curves rather than the escaped fraction.',
+    note: 'our reading of the paper\'s summary (SPEC section 6); d = 4·10 + 10·3 = 70, so ‖x0‖ = 0.02·√70 ≈ 0.17; '
+      + 'the escape radius ‖x‖ = 1 is a choice of ours: read the loss and ‖x‖ curves with the escaped fraction.',
   },
   {
     id: 'order-quadratic',

@@ -96,6 +96,9 @@ async function runAndWrite(
 /** `sam-sde run <id>`: a registered experiment at full or --quick size. */
 export async function runExperimentCommand(id: string, options: ExperimentRunOptions): Promise<number> {
   const experiment = experimentOrThrow(id);
+  if (experiment.kind === 'order' && options.steps !== undefined) {
+    throw new ExperimentInputError('--steps does not apply to an order run: each η runs ceil(T/η) steps');
+  }
   const overrides: ConfigOverrides = { paths: options.paths, steps: options.steps, seed: options.seed };
   try {
     const config = resolveExperiment(experiment, options.quick ?? false, overrides);
@@ -121,10 +124,7 @@ export function isExperimentId(argument: string): boolean {
 export async function orderCommand(
   target: string, options: ExperimentRunOptions, readConfigFile: (path: string) => unknown,
 ): Promise<number> {
-  const overrides: ConfigOverrides = { paths: options.paths, steps: options.steps, seed: options.seed };
-  if (options.steps !== undefined) {
-    throw new ExperimentInputError('--steps does not apply to an order run: each η runs ceil(T/η) steps');
-  }
+  const overrides: ConfigOverrides = { paths: options.paths, seed: options.seed };
   if (isExperimentId(target) || !existsSync(target)) {
     const experiment = experimentOrThrow(target);
     if (experiment.kind !== 'order' || !experiment.order) {

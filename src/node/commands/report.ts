@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, relative, resolve } from 'node:path';
 import type { AdapterReport } from '../../gpu/device.js';
 import { EXPERIMENTS, findExperiment } from '../../experiments/registry.js';
-import { MissingProblemError, resolveExperiment } from '../../experiments/config.js';
+import { MissingProblemError, resolveExperiment, unavailableReason } from '../../experiments/config.js';
 import { claimChecks } from '../../experiments/claims.js';
 import { runExperiment, type ExperimentDocument } from '../../experiments/run.js';
 import type { Experiment } from '../../experiments/types.js';
@@ -153,7 +153,10 @@ function scanReport(dir: string): ReportLog {
   for (const experiment of EXPERIMENTS) {
     const file = join(dir, experiment.id, 'result.json');
     if (!existsSync(file)) {
-      entries.push({ id: experiment.id, status: 'skipped', reason: 'no saved result' });
+      const unavailable = unavailableReason(experiment);
+      entries.push(experiment.needsGpu ? { id: experiment.id, status: 'skipped', reason: `needs a hardware GPU: ${experiment.needsGpu}` }
+        : unavailable ? { id: experiment.id, status: 'unavailable', reason: unavailable }
+          : { id: experiment.id, status: 'skipped', reason: 'no saved result' });
       continue;
     }
     const document = JSON.parse(readFileSync(file, 'utf8')) as ExperimentDocument;
