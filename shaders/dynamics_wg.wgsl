@@ -17,6 +17,7 @@
 //   SDE per-sample weights:     ζ_n = normal n of (seed, STREAM_SDE; path, k, j), n < N
 //   SAM-SDE ghost batch i:      row r from block i·⌈B/4⌉ + r/4 of (seed, STREAM_SAM_INNER; path, k, j);
 //                               its weight ξ_i = normal i of (seed, STREAM_SDE; path, k, j)
+// `coupling` does not apply in mode B: batches and ζ weights are unrelated draws.
 
 override DYNAMICS: u32;
 /** Noise mode B (mini-batches); false: mode A. */

@@ -239,10 +239,14 @@ fn process_row(p: PassSpec, r: u32, t: u32) -> f32 {
   for (var j = 0u; j < h; j++) {
     var a = 0.0;
     var ra = 0.0;
-    for (var i = 0u; i < ni; i++) {
-      let xi = net.values[row + i];
-      a += xi * wg_point[i * h + j];
-      if (has_dir) { ra += xi * wg_dir[i * h + j]; }
+    if (has_dir) {
+      for (var i = 0u; i < ni; i++) {
+        let xi = net.values[row + i];
+        a += xi * wg_point[i * h + j];
+        ra += xi * wg_dir[i * h + j];
+      }
+    } else {
+      for (var i = 0u; i < ni; i++) { a += net.values[row + i] * wg_point[i * h + j]; }
     }
     t_s[sh + j] = activate(a);
     t_ra[sh + j] = ra;
@@ -330,6 +334,7 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   let x_at = net.header.x_at;
   let hvp0 = is_hvp(p.out0);
   let hvp1 = is_hvp(p.out1);
+  let two = p.out1 != OUT_NONE;
   acc0 = s_zero();
   acc1 = s_zero();
   var loss_part = 0.0;
@@ -351,10 +356,14 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
         if (c < w2_at) {
           let i = c / h;
           let j = c - i * h;
-          for (var t = 0u; t < T; t++) {
-            let xv = net.values[x_at + t_row[t] * ni + i];
-            sum0 += xv * t_a0[t * h + j];
-            sum1 += xv * t_a1[t * h + j];
+          if (two) {
+            for (var t = 0u; t < T; t++) {
+              let xv = net.values[x_at + t_row[t] * ni + i];
+              sum0 += xv * t_a0[t * h + j];
+              sum1 += xv * t_a1[t * h + j];
+            }
+          } else {
+            for (var t = 0u; t < T; t++) { sum0 += net.values[x_at + t_row[t] * ni + i] * t_a0[t * h + j]; }
           }
         } else {
           let j = (c - w2_at) / no;
@@ -363,9 +372,11 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
             let s = t_s[t * h + j];
             let rs = act1(s) * t_ra[t * h + j];
             sum0 += s * t_b0[t * no + k];
-            sum1 += s * t_b1[t * no + k];
             if (hvp0) { sum0 += rs * t_c0[t * no + k]; }
-            if (hvp1) { sum1 += rs * t_c1[t * no + k]; }
+            if (two) {
+              sum1 += s * t_b1[t * no + k];
+              if (hvp1) { sum1 += rs * t_c1[t * no + k]; }
+            }
           }
         }
         v0[l] += sum0;

@@ -6,6 +6,8 @@
 //   SAM-SDE ghost batch i:        batchWeights({seed, samInner}; p, k, j, firstBlock i·⌈B/4⌉),
 //                                 weighted by ξ_i = normal i of ({seed, sde}; p, k, j)
 // f_i = ℓ_i + (wd/2)‖x‖², so ∇f_γ = Σ_i w_i ∇ℓ_i + wd·x for weights summing to one.
+// `coupling` does not apply in mode B: an algorithm's batch and an SDE's Gaussian weights ζ
+// are different objects, so the two always come from unrelated streams.
 import type { SampledProblemTwin } from '../problems/types';
 import { Stream } from '../rng/philox';
 import { batchWeights } from './batches';

@@ -86,8 +86,8 @@ function worstSeriesError(result: SimulationResult, name: string, twin: TwinPath
 /**
  * Every dynamics against the twin: final states, guards (exactly), no divergence, and the
  * per-record path means of the SPEC section 4 observables. The errors are f32 rounding: the
- * passes sum over the data in another order than the twin, which adds ~1e-7 relative per
- * step; over 100–200 steps the measured worst errors (SwiftShader) are listed per case.
+ * passes sum over the data in another order than the twin; the measured worst errors
+ * (SwiftShader) are listed per case.
  */
 async function compareEvery(ctx: GpuContext, config: ResolvedConfig, tolerance: number): Promise<Record<string, number>> {
   const { result, finals } = await runGpu(ctx, config);
@@ -116,9 +116,9 @@ const TEACHER = {
 const DEEP_LINEAR = { kind: 'deep-linear', dataset: 'iris', hidden: 3, lambda: 0.001 };
 
 describe('networks on the GPU against the float64 twin, path by path (mode A)', () => {
-  // Measured worst relative errors (SwiftShader, 4 paths): mlp 1.1e-6, teacher-student
-  // 1.3e-6, deep-linear 1.6e-6 → tolerance 2e-5.
-  const TOLERANCE = 2e-5;
+  // Measured worst relative errors over the 11 dynamics (SwiftShader, 4 paths): mlp 7.0e-7,
+  // teacher-student 1.1e-6, deep-linear 1.6e-6 → tolerance 1e-5.
+  const TOLERANCE = 1e-5;
   const common = {
     noise: { sigma: 0.05 }, rho: 0.1, paths: 4, seed: 7, samInner: 3, coupling: 'shared', recordEvery: 25,
   };
@@ -149,8 +149,8 @@ describe('networks on the GPU against the float64 twin, path by path (mode A)', 
 
 describe('noise mode B (mini-batches) on the GPU against the twin', () => {
   // Batch indices, ζ weights and ghost batches come from the same Philox counters on both
-  // sides; measured worst relative errors: mlp 1.0e-6, teacher-student 1.2e-6 → 2e-5.
-  const TOLERANCE = 2e-5;
+  // sides; measured worst relative error over the 11 dynamics: 7.7e-7 → tolerance 1e-5.
+  const TOLERANCE = 1e-5;
 
   it('mlp (Iris): every algorithm and model, B=8, 100 steps, m=2, K=3 ghost batches', async () => {
     const ctx = gpu();
@@ -178,7 +178,8 @@ describe('noise mode B (mini-batches) on the GPU against the twin', () => {
 });
 
 describe('full-batch gradient descent (σ = 0, SGD) on the paper\'s data sets', () => {
-  // Measured: the GPU's per-step losses match the twin's within 3e-7 (relative) on both.
+  // Measured: the GPU's per-step losses match the twin's within 3.1e-7 (Iris) and 2.9e-7
+  // (Breast Cancer), relative; sixty steps take the loss to 62 % of its start on both.
   const cases = [
     { name: 'Iris, linear MLP h=20, wd=0.1 (d=140)', problem: { kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0.1 }, eta: 0.05 },
     { name: 'Breast Cancer, sigmoid MLP h=8, wd=0.1 (d=248)', problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 8, activation: 'sigmoid', weightDecay: 0.1 }, eta: 0.05 },

@@ -8,6 +8,7 @@ import { DatasetError, loadDataset, parseDataset } from '../../src/problems/data
 import { createProblemTwin, initialPoint, networkSpec, NetworkTwin, problemUniforms } from '../../src/problems/index';
 import { normals, Stream } from '../../src/rng/philox';
 import { registerNodeDatasets, DATA_DIR } from '../../src/node/datasets';
+import { packNetwork, workgroupProgramShape, workgroupTemplateValues } from '../../src/simulate/kernelsWorkgroup';
 
 beforeAll(() => registerNodeDatasets());
 
@@ -216,5 +217,40 @@ describe('network configs (SPEC section 5)', () => {
     expect(() => resolveConfig({ ...base, problem, noise: { batchSize: 4 }, samInner: 1 })).toThrow(/config\.samInner: got 1; allowed: an integer in 2\.\.1024 with batchSize/);
     expect(() => resolveConfig({ ...base, problem: { kind: 'mlp', dataset: 'mnist', hidden: 3 }, noise: { sigma: 0 } }))
       .toThrow(/problem\.dataset: got "mnist"; allowed: one of: iris, breast-cancer/);
+  });
+});
+
+describe('workgroup-per-path layout: program shape and data packing', () => {
+  const spec = () => networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
+
+  it('d = 930 takes the 1024 class (4 lane groups per thread); tiles fill the workgroup memory left', () => {
+    const shape = workgroupProgramShape(spec(), 32768);
+    expect(shape.dimCapacity).toBe(1024);
+    expect(shape.blocksPerThread).toBe(4);
+    expect(shape.workgroupBytes).toBeLessThanOrEqual(32768);
+    expect(shape.tileRows).toBe(Math.min(64, Math.floor(shape.tileCapacity / 30)));
+    expect(shape.tileRows).toBeGreaterThanOrEqual(16);
+    // Networks of one class share a program: the template values do not depend on h or N.
+    const iris = networkSpec({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
+    const small = networkSpec({ kind: 'deep-linear', dataset: 'iris', hidden: 3, lambda: 0 });
+    expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768))).toEqual(workgroupTemplateValues(workgroupProgramShape(small, 32768)));
+  });
+
+  it('a network that does not fit the workgroup memory is an error that says what it needs', () => {
+    expect(() => workgroupProgramShape(spec(), 16384)).toThrow(/dimension 930 .* does not fit the adapter's 16384 bytes of workgroup memory/);
+  });
+
+  it('packs the 16-word header, features, targets and squared row norms in f32', () => {
+    const s = spec();
+    const packed = packNetwork(s, 17);
+    const words = new Uint32Array(packed.buffer);
+    expect([...words.subarray(0, 11)]).toEqual([30, 30, 1, 569, 1, 1, 17, 930, 0, 569 * 30, 569 * 31]);
+    expect(packed[12]).toBe(1);
+    expect(packed[13]).toBe(Math.fround(0.1));
+    expect(packed[16 + 5 * 30 + 7]).toBe(Math.fround(s.x[5 * 30 + 7]));
+    expect(packed[16 + 569 * 30 + 3]).toBe(s.targets[3]);
+    const norm2 = s.x.subarray(2 * 30, 3 * 30).reduce((sum, v) => sum + v * v, 0);
+    expect(packed[16 + 569 * 31 + 2]).toBeCloseTo(norm2, 4);
+    expect(packed.length).toBe(16 + 569 * 32);
   });
 });
