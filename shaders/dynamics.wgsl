@@ -2,46 +2,6 @@
 // mode A noise (section 1). Bit-for-bit random draws with src/dynamics/twin.ts.
 // The dynamics is an `override`, so each pipeline keeps only its own branch.
 
-override DYNAMICS: u32;
-const SGD: u32 = 0u;
-const USAM: u32 = 1u;
-const DNSAM: u32 = 2u;
-const SAM: u32 = 3u;
-const SGD_SDE: u32 = 4u;
-const USAM_SDE: u32 = 5u;
-const DNSAM_SDE: u32 = 6u;
-const SAM_SDE: u32 = 7u;
-const USAM_DRIFT: u32 = 8u;
-const DNSAM_DRIFT: u32 = 9u;
-const SAM_DRIFT: u32 = 10u;
-
-const STREAM_SDE: u32 = 0u;
-const STREAM_ALGORITHM: u32 = 1u;
-const STREAM_SAM_INNER: u32 = 2u;
-
-struct RunParams {
-  eta: f32,
-  rho: f32,
-  sigma: f32,
-  dt: f32,            // η / m
-  sqrt_eta_dt: f32,   // sqrt(η Δt)
-  inv_sqrt_m: f32,
-  diverge_above: f32,
-  guard_eps: f32,
-  seed: u32,
-  substeps: u32,
-  sam_inner: u32,
-  coupling_shared: u32,
-  paths: u32,         // paths in this chunk
-  path_offset: u32,   // global index of the chunk's first path
-  record_every: u32,
-  window: u32,        // records per observation window
-  x0_normal: u32,     // 1: x0 = std·N(0, I) from x0_seed; 0: x0 = the x0 buffer
-  x0_seed: u32,
-  x0_std: f32,
-  _pad: u32,
-}
-
 // Division by a norm that may vanish (SPEC section 2): never NaN, and counted.
 fn guarded(n: f32, guards: ptr<function, u32>) -> f32 {
   if (n < run.guard_eps) {

@@ -19,48 +19,8 @@
 //                               its weight ξ_i = normal i of (seed, STREAM_SDE; path, k, j)
 // `coupling` does not apply in mode B: batches and ζ weights are unrelated draws.
 
-override DYNAMICS: u32;
 /** Noise mode B (mini-batches); false: mode A. */
 override MODE_B: bool;
-const SGD: u32 = 0u;
-const USAM: u32 = 1u;
-const DNSAM: u32 = 2u;
-const SAM: u32 = 3u;
-const SGD_SDE: u32 = 4u;
-const USAM_SDE: u32 = 5u;
-const DNSAM_SDE: u32 = 6u;
-const SAM_SDE: u32 = 7u;
-const USAM_DRIFT: u32 = 8u;
-const DNSAM_DRIFT: u32 = 9u;
-const SAM_DRIFT: u32 = 10u;
-
-const STREAM_SDE: u32 = 0u;
-const STREAM_ALGORITHM: u32 = 1u;
-const STREAM_SAM_INNER: u32 = 2u;
-const STREAM_BATCH: u32 = 6u;
-
-struct RunParams {
-  eta: f32,
-  rho: f32,
-  sigma: f32,
-  dt: f32,            // η / m
-  sqrt_eta_dt: f32,   // sqrt(η Δt)
-  inv_sqrt_m: f32,
-  diverge_above: f32,
-  guard_eps: f32,
-  seed: u32,
-  substeps: u32,
-  sam_inner: u32,
-  coupling_shared: u32,
-  paths: u32,
-  path_offset: u32,
-  record_every: u32,
-  window: u32,
-  x0_normal: u32,
-  x0_seed: u32,
-  x0_std: f32,
-  batch_size: u32,    // 0: mode A; B: mode B
-}
 
 /** The path's state x. */
 var<private> x_state: Slice;

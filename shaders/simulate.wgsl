@@ -3,26 +3,7 @@
 // state in registers; the state buffer is touched once per dispatch. Observables are written
 // per recorded step into an observation window that shaders/reduce.wgsl reduces over paths.
 
-struct DispatchParams {
-  step_start: u32,     // first step k of this dispatch (advances k -> k+1)
-  steps: u32,
-  record_base: u32,    // record index of the window's slot 0
-  record_initial: u32, // 1: also record the state before the first step (t = 0)
-  state_offset: u32,   // this dynamics' region in `state` (in vec4)
-  status_offset: u32,  // this dynamics' region in `diverged_at` and `guard_count`
-  obs_offset: u32,     // this dynamics' region in `obs`
-  _pad: u32,
-}
-
 override WG: u32 = 64;
-
-@group(0) @binding(0) var<uniform> run: RunParams;
-@group(0) @binding(1) var<uniform> dispatch: DispatchParams;
-@group(0) @binding(2) var<storage, read_write> state: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> diverged_at: array<u32>;
-@group(0) @binding(4) var<storage, read_write> guard_count: array<u32>;
-@group(0) @binding(5) var<storage, read_write> obs: array<f32>;
-@group(0) @binding(6) var<storage, read> x0: array<vec4f>;
 
 // State layout: lane group b of path p at state_offset + b·P + p (coalesced across paths).
 fn load_state(p: u32) -> Vec {
@@ -35,22 +16,14 @@ fn store_state(p: u32, x: Vec) {
   for (var b = 0u; b < D4; b++) { state[dispatch.state_offset + b * run.paths + p] = x[b]; }
 }
 
-// SPEC section 4 observables; layout obs_offset + (observable·W + slot)·P + p.
+// SPEC section 4 observables.
 fn record(p: u32, slot: u32, x: Vec) {
   let norm = v_norm(x);
-  let grad_norm = v_norm(problem_grad(x));
-  let stride = run.window * run.paths;
-  let at = dispatch.obs_offset + slot * run.paths + p;
-  obs[at] = problem_loss(x);
-  obs[at + stride] = norm;
-  obs[at + 2u * stride] = grad_norm;
-  obs[at + 3u * stride] = norm + grad_norm;
+  store_observables(p, slot, problem_loss(x), norm, v_norm(problem_grad(x)));
 }
 
-// Frozen when non-finite or beyond divergeAbove (SPEC section 4): counted, never averaged in.
 fn has_diverged(x: Vec) -> bool {
-  let n = v_norm(x);
-  return !is_finite_f32(n) || n > run.diverge_above;
+  return norm_diverged(v_norm(x));
 }
 
 @compute @workgroup_size(WG)
@@ -59,7 +32,7 @@ fn init_state(@builtin(global_invocation_id) gid: vec3u) {
   if (p >= run.paths) { return; }
   var x: Vec;
   if (run.x0_normal == 1u) {
-    x = v_scale(run.x0_std, v_normal(run.x0_seed, 3u, run.path_offset + p, 0u, 0u, 0u));
+    x = v_scale(run.x0_std, v_normal(run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u));
   } else {
     for (var b = 0u; b < D4; b++) { x[b] = x0[b]; }
   }

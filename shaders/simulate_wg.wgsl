@@ -4,25 +4,6 @@
 // dispatch parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one
 // dispatch loop (src/simulate/runner.ts) drives both.
 
-struct DispatchParams {
-  step_start: u32,
-  steps: u32,
-  record_base: u32,
-  record_initial: u32,
-  state_offset: u32,
-  status_offset: u32,
-  obs_offset: u32,
-  _pad: u32,
-}
-
-@group(0) @binding(0) var<uniform> run: RunParams;
-@group(0) @binding(1) var<uniform> dispatch: DispatchParams;
-@group(0) @binding(2) var<storage, read_write> state: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> diverged_at: array<u32>;
-@group(0) @binding(4) var<storage, read_write> guard_count: array<u32>;
-@group(0) @binding(5) var<storage, read_write> obs: array<f32>;
-@group(0) @binding(6) var<storage, read> x0: array<vec4f>;
-
 var<workgroup> status_word: u32;
 
 // State layout: lane group b of path p at state_offset + b·P + p (as shaders/simulate.wgsl).
@@ -52,19 +33,11 @@ fn record_observables(p: u32, slot: u32, data_loss: f32) {
   let sums = s_dot2(x_state, x_state, grad, grad);
   let norm = sqrt(sums.x);
   let grad_norm = sqrt(sums.y);
-  if (tid == 0u) {
-    let stride = run.window * run.paths;
-    let at = dispatch.obs_offset + slot * run.paths + p;
-    obs[at] = data_loss + 0.5 * wd * sums.x;
-    obs[at + stride] = norm;
-    obs[at + 2u * stride] = grad_norm;
-    obs[at + 3u * stride] = norm + grad_norm;
-  }
+  if (tid == 0u) { store_observables(p, slot, data_loss + 0.5 * wd * sums.x, norm, grad_norm); }
 }
 
 fn has_diverged(x: Slice) -> bool {
-  let n = s_norm(x);
-  return !is_finite_f32(n) || n > run.diverge_above;
+  return norm_diverged(s_norm(x));
 }
 
 // A per-path word of storage, read by thread 0 and made uniform for the workgroup.
@@ -80,7 +53,7 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
   if (p >= run.paths) { return; }
   var x = s_zero();
   if (run.x0_normal == 1u) {
-    x = s_scale(run.x0_std, s_normal(run.x0_seed, 3u, run.path_offset + p, 0u, 0u, 0u));
+    x = s_scale(run.x0_std, s_normal(run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u));
   } else {
     let d4 = (problem_dim() + 3u) / 4u;
     for (var r = 0u; r < BPT; r++) {

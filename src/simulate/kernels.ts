@@ -167,7 +167,7 @@ export class SimulationKernels {
     }
     const shader = composeShader(
       sources,
-      ['philox.wgsl', 'vec.wgsl', `problems/${problem.kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
+      ['philox.wgsl', 'vec.wgsl', 'run.wgsl', `problems/${problem.kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
       { dim: d, dim4: d4, tailMask: tail, problemInUniform },
       `SimulationKernels.${problem.kind}${d}`,
     );

@@ -11,7 +11,7 @@ export const OUTPUT_CAPACITY = 4 * PATH_WORKGROUP_SIZE;
 /** Largest (row × hidden unit) tile array: 64 rows of 64 hidden units. */
 const TILE_CAPACITY_MAX = 4096;
 /** The WGSL files of the layout, in composition order. */
-export const WORKGROUP_SHADER_FILES = ['philox.wgsl', 'slice.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl'];
+export const WORKGROUP_SHADER_FILES = ['philox.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl'];
 
 const HEADER_WORDS = 16;
 
