@@ -1,4 +1,4 @@
-// SPEC section 4: how far a model's path means s_k sit from its algorithm's a_k, over the
+// docs/model.md §4: how far a model's path means s_k sit from its algorithm's a_k, over the
 // recorded steps k: the paper's metric (relMaxError and band) and the weak error with its
 // Monte Carlo standard error.
 
@@ -33,7 +33,7 @@ export interface SeriesComparison {
 
 /**
  * Non-finite entries (a record where every path diverged) are not skipped: they make the
- * metrics NaN, so an incomplete comparison is never reported as a number (SPEC section 4).
+ * metrics NaN, so an incomplete comparison is never reported as a number (docs/model.md §4).
  */
 export function compareSeries(pair: SeriesPair): SeriesComparison {
   const { algorithm: a, model: s } = pair;

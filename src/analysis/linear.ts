@@ -1,4 +1,4 @@
-// SPEC section 7: on a quadratic f = ½xᵀHx in mode A noise, SGD and USAM are linear Gaussian
+// docs/model.md §7: on a quadratic f = ½xᵀHx in mode A noise, SGD and USAM are linear Gaussian
 // recursions,
 //   x ← A x − B Z,   A = I − ηH − ηρH²,   B = η(I + ρH),   Z ~ N(0, σ² I)   (SGD: ρ = 0),
 // so their mean and covariance evolve exactly:  m ← A m,  C ← A C Aᵀ + σ² B Bᵀ.
@@ -105,7 +105,7 @@ export function expectedLoss(hessian: Float64Array, mean: Float64Array, cov: Flo
 }
 
 /**
- * SPEC section 7: USAM-SDE on a quadratic with H ≻ 0 has stationary E f(X_∞) =
+ * docs/model.md §7: USAM-SDE on a quadratic with H ≻ 0 has stationary E f(X_∞) =
  * (ησ²/4)(d + ρ tr H). Per eigenvalue λ the SDE is an Ornstein–Uhlenbeck process with rate
  * λ(1+ρλ) and diffusion ησ²(1+ρλ)², so Var = ησ²(1+ρλ)/(2λ) and ½λ·Var = (ησ²/4)(1+ρλ).
  * It is the continuous-time value: Euler–Maruyama with Δt = η/m adds a relative bias of

@@ -1,7 +1,7 @@
-// SPEC section 4, convergence order: fit log e = p log η + c by least squares over the points
+// docs/model.md §4, convergence order: fit log e = p log η + c by least squares over the points
 // whose weak error clearly exceeds its Monte Carlo standard error, with a 95 % interval for p.
 //
-// The interval is a parametric bootstrap. SPEC section 4 asks for a bootstrap over paths, but a
+// The interval is a parametric bootstrap. docs/model.md §4 asks for a bootstrap over paths, but a
 // result keeps only reduced moments (means and standard errors per recorded time), not the
 // paths. So each resample redraws every qualified error from its sampling distribution,
 //   e*_j = |e_j + s_j z_j|,  z_j ~ N(0, 1) independent across η (each η is its own simulation),
@@ -10,7 +10,7 @@
 // systematic departure from a power law over the η range (pre-asymptotic curvature) is not in
 // it, which is why `residualRms` is reported beside it.
 
-/** A point qualifies when its error exceeds this many standard errors (SPEC section 4). */
+/** A point qualifies when its error exceeds this many standard errors (docs/model.md §4). */
 export const QUALIFY_RATIO = 3;
 export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_BOOTSTRAP_SEED = 20230118;

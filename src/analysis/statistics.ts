@@ -1,4 +1,4 @@
-// Float64 finish of per-block partial moments (SPEC section 4: means and standard errors over
+// Float64 finish of per-block partial moments (docs/model.md §4: means and standard errors over
 // paths). The GPU reduces each block of paths to (count, sum, m2) with m2 centred on the block
 // mean (shaders/reduce.wgsl); the blocks are combined here with Chan, Golub & LeVeque's
 // pairwise update, which never subtracts two large sums of squares, so the variance survives

@@ -18,20 +18,20 @@ export type HessianSpec =
   | { matrix: number[][] }
   | { wishart: { dim: number; seed: number } };
 
-/** SPEC section 5, `quadratic`; an absent minimizer means x* = 0. */
+/** docs/model.md §5, `quadratic`; an absent minimizer means x* = 0. */
 export interface QuadraticProblem { kind: 'quadratic'; hessian: HessianSpec; minimizer?: number[] }
-/** SPEC section 5, `saddle`: λ = eigenvalues, μ = quartic. */
+/** docs/model.md §5, `saddle`: λ = eigenvalues, μ = quartic. */
 export interface SaddleProblem { kind: 'saddle'; eigenvalues: number[]; quartic: number }
 export type Activation = 'linear' | 'sigmoid';
 /**
- * SPEC section 5, `mlp`: one hidden layer, no biases, on a data set; softmax cross-entropy
+ * docs/model.md §5, `mlp`: one hidden layer, no biases, on a data set; softmax cross-entropy
  * (Iris) or logistic loss (Breast Cancer), plus (weightDecay/2)‖x‖².
  */
 export interface MlpProblem {
   kind: 'mlp'; dataset: DatasetName; hidden: number; activation: Activation; weightDecay: number;
 }
 /**
- * SPEC section 5, `teacher-student`: inputs X (samples × inputs) ~ N(0, 1/inputs) and a
+ * docs/model.md §5, `teacher-student`: inputs X (samples × inputs) ~ N(0, 1/inputs) and a
  * random teacher inputs → teacherHidden → outputs, all from `seed`; the student is
  * inputs → hidden → outputs; loss mean((ŷ − y)²) + (weightDecay/2)‖x‖².
  */
@@ -39,7 +39,7 @@ export interface TeacherStudentProblem {
   kind: 'teacher-student'; inputs: number; samples: number; hidden: number; outputs: number;
   teacherHidden: number; activation: Activation; teacherActivation: Activation; weightDecay: number; seed: number;
 }
-/** SPEC section 5, `deep-linear`: f = (1/2N)‖X W1 W2 − Y‖²_F + (λ/2)‖x‖². */
+/** docs/model.md §5, `deep-linear`: f = (1/2N)‖X W1 W2 − Y‖²_F + (λ/2)‖x‖². */
 export interface DeepLinearProblem { kind: 'deep-linear'; dataset: DatasetName; hidden: number; lambda: number }
 export type NetworkProblem = MlpProblem | TeacherStudentProblem | DeepLinearProblem;
 export type ProblemSpec = QuadraticProblem | SaddleProblem | NetworkProblem;
@@ -54,7 +54,7 @@ export interface ResolvedConfig {
   problem: ProblemSpec;
   x0: X0Spec;
   /**
-   * SPEC section 1. Mode A: Gaussian injection of scale sigma. Mode B (problems with data):
+   * docs/model.md §1. Mode A: Gaussian injection of scale sigma. Mode B (problems with data):
    * mini-batches of batchSize samples drawn with replacement; sigma is then 0.
    */
   noise: { sigma: number; batchSize?: number };
@@ -161,7 +161,7 @@ const problemSchema = z.discriminatedUnion('kind', [
     : `an object {kind: ${PROBLEM_KINDS.join(' | ')}, ...}`),
 });
 
-// x0 defaults per problem (SPEC section 5): N(0, I) for quadratic and saddle, N(0, 1/h) for
+// x0 defaults per problem (docs/model.md §5): N(0, I) for quadratic and saddle, N(0, 1/h) for
 // the MLPs, 0.02·1 for deep-linear; `{normal}` without std takes the problem's std.
 const X0_SEED = 1;
 const x0Schema = z.union([
@@ -208,7 +208,7 @@ type ParsedConfig = z.output<typeof configSchema>;
 
 // ---- Cross-field checks ----
 
-/** Sizes of a network problem, known from its config alone (SPEC section 5). */
+/** Sizes of a network problem, known from its config alone (docs/model.md §5). */
 export function networkShape(problem: NetworkProblem): NetworkShape {
   if (problem.kind === 'teacher-student') {
     return { inputs: problem.inputs, hidden: problem.hidden, outputs: problem.outputs, samples: problem.samples };
@@ -216,7 +216,7 @@ export function networkShape(problem: NetworkProblem): NetworkShape {
   return datasetShape(problem.dataset, problem.hidden);
 }
 
-/** The problem's dimension d (SPEC section 5). */
+/** The problem's dimension d (docs/model.md §5). */
 export function problemDimension(problem: ProblemSpec): number {
   if (isNetworkProblem(problem)) return shapeDimension(networkShape(problem));
   if (problem.kind === 'saddle') return problem.eigenvalues.length;
@@ -226,7 +226,7 @@ export function problemDimension(problem: ProblemSpec): number {
   return h.wishart.dim;
 }
 
-/** Square and symmetric to 1e-9 of the largest entry: SPEC section 5 asks for a symmetric H. */
+/** Square and symmetric to 1e-9 of the largest entry: docs/model.md §5 asks for a symmetric H. */
 function checkMatrix(matrix: number[][]): void {
   const n = matrix.length;
   matrix.forEach((row, i) => {
@@ -251,7 +251,7 @@ function checkUnique(field: string, names: readonly string[]): void {
   });
 }
 
-/** SPEC section 6: each algorithm against its own model, its drift-only ablation and the SGD SDE. */
+/** docs/model.md §6: each algorithm against its own model, its drift-only ablation and the SGD SDE. */
 export function defaultCompare(algorithms: readonly Algorithm[], models: readonly Model[]): [Dynamics, Model][] {
   const pairs: [Dynamics, Model][] = [];
   for (const algorithm of algorithms) {
@@ -277,7 +277,7 @@ function checkCompare(compare: [Dynamics, Model][], algorithms: Algorithm[], mod
   });
 }
 
-/** The default x0, and the std of `{normal}` when the config gives none (SPEC section 5). */
+/** The default x0, and the std of `{normal}` when the config gives none (docs/model.md §5). */
 function defaultX0(problem: ProblemSpec): { std: number } | { constant: number } {
   if (problem.kind === 'deep-linear') return { constant: 0.02 };
   if (problem.kind === 'mlp' || problem.kind === 'teacher-student') return { std: 1 / Math.sqrt(problem.hidden) };

@@ -1,4 +1,4 @@
-// Mode B mini-batches (SPEC.md section 1): B indices drawn uniformly with replacement, the
+// Mode B mini-batches (docs/model.md §1): B indices drawn uniformly with replacement, the
 // float64-side twin of shaders/problems/network.wgsl's row_sample(). Row r of a batch takes
 // word r mod 4 of the Philox block (path, step, substep, firstBlock + ⌊r/4⌋) under the key
 // (seed, stream) and maps it to ⌊w·N / 2^32⌋ (the high word of the 64-bit product, exact in

@@ -1,4 +1,4 @@
-// The algorithms and SDE models of SPEC.md sections 2 and 3, by their public ids.
+// The algorithms and SDE models of docs/model.md §2 and §3, by their public ids.
 export const ALGORITHMS = ['SGD', 'USAM', 'DNSAM', 'SAM'] as const;
 export const MODELS = [
   'SGD-SDE', 'USAM-SDE', 'DNSAM-SDE', 'SAM-SDE', 'USAM-DRIFT', 'DNSAM-DRIFT', 'SAM-DRIFT',

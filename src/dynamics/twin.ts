@@ -1,4 +1,4 @@
-// The float64 reference of every algorithm (SPEC.md section 2) and SDE model (section 3) in
+// The float64 reference of every algorithm (docs/model.md §2) and SDE model (section 3) in
 // mode A noise (section 1), one path at a time; mode B (mini-batches) is in twinModeB.ts.
 // The WGSL kernels (shaders/dynamics.wgsl, dynamics_wg.wgsl) are tested against it, so its
 // random draws follow the project's addressing contract exactly:
@@ -26,25 +26,25 @@ export interface TwinParams {
   eta: number;
   rho: number;
   sigma: number;
-  /** Euler–Maruyama substeps m per step of length η (SPEC section 3); ≥ 1. */
+  /** Euler–Maruyama substeps m per step of length η (docs/model.md §3); ≥ 1. */
   substeps: number;
-  /** How the algorithms' noise relates to the SDEs' Brownian increments (SPEC section 3). */
+  /** How the algorithms' noise relates to the SDEs' Brownian increments (docs/model.md §3). */
   coupling: Coupling;
-  /** K, SAM-SDE's inner Monte Carlo draws of Z per substep (SPEC section 3); ≥ 1. */
+  /** K, SAM-SDE's inner Monte Carlo draws of Z per substep (docs/model.md §3); ≥ 1. */
   samInner: number;
   seed: number;
-  /** A path whose ‖x‖ exceeds this (or turns non-finite) is frozen (SPEC section 4). */
+  /** A path whose ‖x‖ exceeds this (or turns non-finite) is frozen (docs/model.md §4). */
   divergeAbove: number;
-  /** Norm guard ε: a divisor n is replaced by max(n, ε) (SPEC section 2). */
+  /** Norm guard ε: a divisor n is replaced by max(n, ε) (docs/model.md §2). */
   guardEps: number;
   /**
-   * Noise mode B (SPEC section 1): mini-batches of this size (twinModeB.ts); the problem must
+   * Noise mode B (docs/model.md §1): mini-batches of this size (twinModeB.ts); the problem must
    * have data (SampledProblemTwin) and `sigma` is unused. Absent: mode A.
    */
   batchSize?: number;
 }
 
-/** SPEC section 4 observables, one entry per recorded step 0, r, 2r, … ≤ steps. */
+/** docs/model.md §4 observables, one entry per recorded step 0, r, 2r, … ≤ steps. */
 export interface TwinRecords {
   loss: Float64Array;
   norm: Float64Array;
@@ -58,7 +58,7 @@ export interface TwinPathResult {
   final: Float64Array;
   /** k+1 of the step after which the path diverged; 0 if x0 itself is; null if never. */
   divergedAt: number | null;
-  /** How many times a norm guard fired along the path (SPEC section 2). */
+  /** How many times a norm guard fired along the path (docs/model.md §2). */
   guarded: number;
 }
 
@@ -103,7 +103,7 @@ export class TwinScratch {
 }
 
 /**
- * Frozen when non-finite or beyond the bound (SPEC section 4), judged on ‖x‖ as the GPU does:
+ * Frozen when non-finite or beyond the bound (docs/model.md §4), judged on ‖x‖ as the GPU does:
  * a non-finite component makes the norm non-finite.
  */
 export function hasDiverged(x: Float64Array, divergeAbove: number): boolean {
@@ -117,7 +117,7 @@ function algorithmStep(params: TwinParams, family: Algorithm, x: Float64Array, p
   const xi = s.xi;
   if (params.coupling === 'shared') {
     // The SDE's m Brownian increments over [kη, (k+1)η], summed and rescaled to unit
-    // variance: the algorithm sees the same Brownian path as the SDE (SPEC section 3).
+    // variance: the algorithm sees the same Brownian path as the SDE (docs/model.md §3).
     xi.fill(0);
     for (let j = 0; j < params.substeps; j++) {
       fillNormals(s, seed, Stream.sde, path, k, j, s.draw, 0);
@@ -131,7 +131,7 @@ function algorithmStep(params: TwinParams, family: Algorithm, x: Float64Array, p
   const z = s.z;
   for (let i = 0; i < d; i++) z[i] = sigma * xi[i];
   const g = problem.grad(x, s.g);
-  // ∇f_γ(x) = ∇f(x) + Z; the same Z is used again at the descent point (SPEC section 1, A).
+  // ∇f_γ(x) = ∇f(x) + Z; the same Z is used again at the descent point (docs/model.md §1, A).
   const gz = s.gz;
   for (let i = 0; i < d; i++) gz[i] = g[i] + z[i];
   let descent = gz;
@@ -148,7 +148,7 @@ function algorithmStep(params: TwinParams, family: Algorithm, x: Float64Array, p
 }
 
 /**
- * SAM-SDE's K inner draws (SPEC section 3): leaves ρ·H m̂ + ∇f in `drift` and, when the full
+ * SAM-SDE's K inner draws (docs/model.md §3): leaves ρ·H m̂ + ∇f in `drift` and, when the full
  * diffusion is wanted, ρ·Â(Hξ) + ξ in `noise`, with m̂ = mean u_i and
  * Â v = mean (v − u_i(u_i·v))/‖∇f+Z_i‖ — the factored form of the paper's covariance that
  * Stein's lemma gives, so no matrix square root is needed.
@@ -189,10 +189,10 @@ function samModelTerms(
 }
 
 /**
- * One Euler–Maruyama substep j (SPEC section 3): X ← X − b(X)Δt − sqrt(ηΔt)·σ·G̃(X)ξ, where
+ * One Euler–Maruyama substep j (docs/model.md §3): X ← X − b(X)Δt − sqrt(ηΔt)·σ·G̃(X)ξ, where
  * σG̃ξ is the table's diffusion factor. The minus on the noise mirrors the algorithm's −ηZ,
  * so that with m = 1 and shared coupling the step is the algorithm's on a quadratic
- * (SPEC section 7). All H are HVPs at the current X.
+ * (docs/model.md §7). All H are HVPs at the current X.
  */
 function modelSubstep(
   params: TwinParams, family: Algorithm, full: boolean,
@@ -283,7 +283,7 @@ function validate(params: TwinParams, x0: Float64Array, path: number, steps: num
 }
 
 /**
- * Simulates path `path` from x0 for `steps` steps and records the SPEC section 4 observables
+ * Simulates path `path` from x0 for `steps` steps and records the docs/model.md §4 observables
  * at steps 0, recordEvery, 2·recordEvery, … ≤ steps. A diverged path is frozen at its last
  * value and still recorded (callers exclude it using divergedAt, never average it in).
  */

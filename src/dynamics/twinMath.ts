@@ -31,7 +31,7 @@ export function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * SPEC section 2: a vanishing norm must never produce NaN; ε replaces it, and each firing is
+ * docs/model.md §2: a vanishing norm must never produce NaN; ε replaces it, and each firing is
  * counted. A NaN norm passes through unchanged: the divergence check then freezes the path.
  */
 export function guardedNorm(n: number, eps: number, s: TwinScratch): number {

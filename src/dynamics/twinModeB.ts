@@ -1,4 +1,4 @@
-// The float64 reference of noise mode B (SPEC.md sections 1 and 3): mini-batch sampling for the
+// The float64 reference of noise mode B (docs/model.md §1 and §3): mini-batch sampling for the
 // algorithms, the matrix-free per-sample noise for the SDEs. The GPU kernels
 // (shaders/dynamics_wg.wgsl) are tested against it, so its draws follow the same addressing:
 //   algorithms' batch at step k:  batchWeights({seed, batch}; p, k, 0, firstBlock 0)
@@ -71,7 +71,7 @@ export function algorithmStepB(
 }
 
 /**
- * One Euler–Maruyama substep in mode B (SPEC section 3), X ← X − bΔt − sqrt(ηΔt)·n with:
+ * One Euler–Maruyama substep in mode B (docs/model.md §3), X ← X − bΔt − sqrt(ηΔt)·n with:
  *   SGD/USAM/DNSAM (c = 0, ρ, ρ/‖∇f‖):  b = ∇f + c[H∇f + (1/B)(1/N)Σ_n H_n(∇ℓ_n − ∇ℓ̄)],
  *     n = (1/sqrt(BN)) Σ_n ζ̃_n s_n = (1/sqrt(BN)) (G + c[H G + Σ_n ζ̃_n H_n ∇f]),
  *     ζ̃ = ζ − ζ̄, G = Σ_n ζ̃_n ∇ℓ_n  (the diffusion of the drift-only ablations is c = 0's);

@@ -1,4 +1,4 @@
-// The paper's claims (SPEC sections 4, 6 and 7) as checks on a finished result: each check says
+// The paper's claims (docs/model.md §4, §6 and §7) as checks on a finished result: each check says
 // what it tested, whether it held, and the numbers it measured. The report prints them; the
 // tests assert them. No Node imports.
 import type { Comparison, RunResult, SimulationResult } from '../simulate/result.js';
@@ -14,7 +14,7 @@ export interface ClaimCheck {
   measured: string;
 }
 
-/** Bands of SPEC section 7 and issue 5 for the order experiments. */
+/** Bands of docs/model.md §7 and issue 5 for the order experiments. */
 export const OWN_MODEL_SLOPE: [number, number] = [0.8, 1.25];
 export const SGD_SDE_SLOPE: [number, number] = [0.35, 0.75];
 /** A model "tracks" its algorithm when its relative error stays below this. */
@@ -195,7 +195,7 @@ export function orderChecks(order: OrderSummary): ClaimCheck[] {
   const sgd = order.pairs.filter((p) => p.model === 'SGD-SDE' && (SAM_FAMILY as readonly string[]).includes(p.algorithm));
   if (order.rhoScaling === 'sqrt') {
     checks.push({
-      statement: `Under ρ = c·√η the SGD SDE keeps an error ~ρ against USAM/DNSAM/SAM: slope within [${SGD_SDE_SLOPE.join(', ')}] (SPEC: ≈ 0.5–0.65)`,
+      statement: `Under ρ = c·√η the SGD SDE keeps an error ~ρ against USAM/DNSAM/SAM: slope within [${SGD_SDE_SLOPE.join(', ')}] (docs/model.md §7: ≈ 0.5–0.65)`,
       holds: sgd.length === 0 ? null : sgd.every((p) => inBand(p.slope, SGD_SDE_SLOPE)),
       measured: sgd.map(describe).join('; ') || 'no USAM/DNSAM/SAM vs SGD-SDE pair',
     });

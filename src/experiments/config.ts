@@ -9,7 +9,7 @@ export function experimentRawConfig(experiment: Experiment, quick = false): Reco
   return quick ? { ...base, ...structuredClone(experiment.quick) } : base;
 }
 
-/** ρ of the order rule at η (SPEC section 4): c, c·η or c·sqrt(η). */
+/** ρ of the order rule at η (docs/model.md §4): c, c·η or c·sqrt(η). */
 export function orderRho(order: OrderSpec, eta: number): number {
   if (order.rhoScaling === 'linear') return order.rhoScale * eta;
   if (order.rhoScaling === 'sqrt') return order.rhoScale * Math.sqrt(eta);

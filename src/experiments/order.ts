@@ -1,4 +1,4 @@
-// The convergence-order run (SPEC section 4): for each η of the ladder, one simulation with
+// The convergence-order run (docs/model.md §4): for each η of the ladder, one simulation with
 // steps = ceil(T/η), ρ from the rule, substeps m ≥ 4 and shared coupling; then, per compared
 // pair, the weak error on g (max over recorded times of |mean g(alg) − mean g(SDE)|, with the
 // paired standard error at the argmax: the comparisons of the result already carry both) and
@@ -12,7 +12,7 @@ import type { RunResult, SimulationResult } from '../simulate/result.js';
 import { orderRho, orderSteps } from './config.js';
 import type { OrderSpec, RhoScaling } from './types.js';
 
-/** SPEC section 4 / issue 5: the order needs the EM error of the SDE below the one measured. */
+/** docs/model.md §4 / issue 5: the order needs the EM error of the SDE below the one measured. */
 export const MIN_ORDER_SUBSTEPS = 4;
 
 export interface OrderPair {
@@ -89,7 +89,7 @@ export function validateOrderSpec(spec: unknown): OrderSpec {
   return { etas: [...etas], horizon: o.horizon, rhoScaling: o.rhoScaling as RhoScaling, rhoScale: o.rhoScale };
 }
 
-/** @throws ConfigError when the config cannot measure an order (SPEC section 4). */
+/** @throws ConfigError when the config cannot measure an order (docs/model.md §4). */
 export function checkOrderConfig(config: ResolvedConfig): void {
   if (config.substeps < MIN_ORDER_SUBSTEPS) {
     throw new ConfigError('substeps', config.substeps,

@@ -1,4 +1,4 @@
-// The experiment registry: every row of SPEC.md section 6 as a named experiment with the
+// The experiment registry: every row of docs/model.md §6 as a named experiment with the
 // paper's settings, plus the convergence-order experiments of section 4. Defaults use
 // thousands of paths (real confidence intervals) instead of the paper's 3–5 runs; `quick`
 // shrinks paths and steps to under a minute on a 2-core machine with a software GPU (same
@@ -12,7 +12,7 @@ export type { Experiment, ExperimentKind, OrderSpec, RhoScaling, SaddleSpec } fr
 const WISHART_20 = { kind: 'quadratic', hessian: { wishart: { dim: 20, seed: 1 } } };
 const SADDLE_10 = { kind: 'saddle', eigenvalues: [1, 1, 1, 1, 1, -1, -1, -1, -1, -1], quartic: 1 };
 const VALIDATION_CLAIM = 'Each SDE tracks its own algorithm, while the SGD SDE\'s error for USAM, DNSAM and SAM '
-  + 'grows with ρ once ρ exceeds η; the drift-only ablations sit between (SPEC section 6).';
+  + 'grows with ρ once ρ exceeds η; the drift-only ablations sit between (docs/model.md §6).';
 /** Own models and the SGD SDE only: the order experiments fit each pair's slope. */
 const ORDER_MODELS = ['SGD-SDE', 'USAM-SDE', 'DNSAM-SDE', 'SAM-SDE'];
 
@@ -35,7 +35,7 @@ export const EXPERIMENTS: Experiment[] = [
     },
     quick: { steps: 200, paths: 64, samInner: 4 },
     note: 'substeps m = 1, the paper\'s protocol: with shared coupling the SGD, USAM and DNSAM SDEs then equal '
-      + 'their algorithms exactly on a quadratic (SPEC section 7), so SAM and the ablations carry the information.',
+      + 'their algorithms exactly on a quadratic (docs/model.md §7), so SAM and the ablations carry the information.',
   },
   {
     id: 'validation-iris',
@@ -101,7 +101,7 @@ export const EXPERIMENTS: Experiment[] = [
     kind: 'saddle',
     description: 'Escape from the saddle of f = ½xᵀdiag(1×5, −1×5)x + ¼‖x‖⁴ from x0 = 0.02·1, σ = 0.01, η = 0.01, ρ ∈ {0.01, 0.1}.',
     claim: 'At ρ = 0.1 DNSAM, SAM and their SDEs stay trapped near the saddle while SGD and USAM escape; '
-      + 'at ρ = 0.01 all four escape (SPEC sections 6 and 7).',
+      + 'at ρ = 0.01 all four escape (docs/model.md §6 and §7).',
     config: {
       problem: SADDLE_10,
       x0: { constant: 0.02 },
@@ -115,7 +115,7 @@ export const EXPERIMENTS: Experiment[] = [
     },
     quick: { steps: 600, paths: 32, samInner: 4 },
     saddle: { escapeRadius: 0.5 },
-    note: 'd, λ, σ and ρ are our reading of the paper (SPEC section 6); the escape radius 0.5 is half-way to the '
+    note: 'd, λ, σ and ρ are our reading of the paper (docs/model.md §6); the escape radius 0.5 is half-way to the '
       + 'minima at ‖x‖ = 1/√μ = 1.',
   },
   {
@@ -124,7 +124,7 @@ export const EXPERIMENTS: Experiment[] = [
     kind: 'saddle',
     description: 'Two-layer linear network (h = 10, λ = 0.001) on Iris with one-hot targets from x0 = 0.02·1 near the saddle at 0, σ = 0.001, η = 0.005, ρ = η.',
     claim: 'SAM and DNSAM are attracted to the saddle at the origin and stay near it, while SGD and USAM '
-      + 'escape it and lower the loss (SPEC section 6).',
+      + 'escape it and lower the loss (docs/model.md §6).',
     config: {
       problem: { kind: 'deep-linear', dataset: 'iris', hidden: 10, lambda: 0.001 },
       x0: { constant: 0.02 },
@@ -139,7 +139,7 @@ export const EXPERIMENTS: Experiment[] = [
     quick: { steps: 100, paths: 8, samInner: 4 },
     saddle: { escapeRadius: 1 },
     requires: ['deep-linear'],
-    note: 'our reading of the paper\'s summary (SPEC section 6); d = 4·10 + 10·3 = 70, so ‖x0‖ = 0.02·√70 ≈ 0.17; '
+    note: 'our reading of the paper\'s summary (docs/model.md §6); d = 4·10 + 10·3 = 70, so ‖x0‖ = 0.02·√70 ≈ 0.17; '
       + 'the escape radius ‖x‖ = 1 is a choice of ours: read the loss and ‖x‖ curves with the escaped fraction.',
   },
   {
@@ -148,7 +148,7 @@ export const EXPERIMENTS: Experiment[] = [
     kind: 'order',
     description: 'Weak error against η ∈ {0.08, 0.04, 0.02, 0.01} on the d = 20 Wishart quadratic, σ = 0.5, T = 1, ρ = 0.5·√η, m = 8.',
     claim: 'Each SDE is a weak order-1 model of its own algorithm (slope ≈ 1), while under ρ ∝ √η the SGD SDE '
-      + 'as a model of USAM/DNSAM/SAM keeps an error ~ρ (slope ≈ 0.5–0.65) (SPEC sections 4 and 7).',
+      + 'as a model of USAM/DNSAM/SAM keeps an error ~ρ (slope ≈ 0.5–0.65) (docs/model.md §4 and §7).',
     config: {
       problem: WISHART_20,
       x0: { normal: { std: 1, seed: 2 } },
@@ -173,7 +173,7 @@ export const EXPERIMENTS: Experiment[] = [
     kind: 'order',
     description: 'Weak error against η ∈ {0.08, 0.04, 0.02, 0.01} for the Breast Cancer MLP (h = 30), σ = 0.01, T = 1, ρ = 0.5·√η, m = 4.',
     claim: 'On a non-quadratic loss too, each SDE is a weak order-1 model of its own algorithm, while the SGD SDE '
-      + 'as a model of USAM/DNSAM/SAM converges at about half that order under ρ ∝ √η (SPEC section 4).',
+      + 'as a model of USAM/DNSAM/SAM converges at about half that order under ρ ∝ √η (docs/model.md §4).',
     config: {
       problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 },
       x0: { normal: { seed: 2 } },

@@ -1,8 +1,8 @@
-// The saddle experiments (SPEC sections 6 and 7): ‖x_t‖ and f(x_t) per dynamics, and the
+// The saddle experiments (docs/model.md §6 and §7): ‖x_t‖ and f(x_t) per dynamics, and the
 // fraction of paths that have escaped, i.e. left the ball ‖x‖ ≤ escapeRadius at least once.
 //
 // A result keeps only path means, so the escaped fraction comes from a second pass with the
-// same seed (the same paths, SPEC section 3) whose divergence bound is the escape radius: the
+// same seed (the same paths, docs/model.md §3) whose divergence bound is the escape radius: the
 // kernel freezes a path at its first exit and the reduction counts the paths still inside at
 // every recorded time (`series.count`), so escaped(t) = 1 − count(t)/paths exactly, checked at
 // every step, not only at the recorded ones. Frozen paths do no work, so the second pass costs
@@ -22,14 +22,14 @@ export type EscapeSeries = DynamicsSeries & {
 export interface SaddleResult extends SimulationResult {
   escape: {
     radius: number;
-    /** Per run (ρ): the trap radius of SPEC section 7, when the problem is `saddle`. */
+    /** Per run (ρ): the trap radius of docs/model.md §7, when the problem is `saddle`. */
     trapRadius: (number | null)[];
     method: string;
   };
 }
 
 /**
- * SPEC section 7: ‖Hx‖ < ρ·min_{λ<0}|λ| is forward-invariant for the full-batch SAM flow; the
+ * docs/model.md §7: ‖Hx‖ < ρ·min_{λ<0}|λ| is forward-invariant for the full-batch SAM flow; the
  * ball ‖x‖ < ρ·min|λ₋| / max|λ| lies inside it. Undefined for problems without that structure.
  */
 export function trapRadius(problem: ProblemSpec, rho: number): number | undefined {

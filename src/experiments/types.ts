@@ -1,7 +1,7 @@
-// The shape of a registered experiment (SPEC section 6) and of its convergence-order and saddle
+// The shape of a registered experiment (docs/model.md §6) and of its convergence-order and saddle
 // parts. No Node imports: the page reads the registry too.
 
-/** How ρ follows η in a convergence-order run (SPEC section 4): ρ = c, c·η or c·sqrt(η). */
+/** How ρ follows η in a convergence-order run (docs/model.md §4): ρ = c, c·η or c·sqrt(η). */
 export type RhoScaling = 'fixed' | 'linear' | 'sqrt';
 
 export interface OrderSpec {
@@ -29,7 +29,7 @@ export interface Experiment {
   title: string;
   /** One line for `sam-sde list` and the page's picker. */
   description: string;
-  /** The paper's claim this experiment checks (SPEC sections 6 and 7), one sentence. */
+  /** The paper's claim this experiment checks (docs/model.md §6 and §7), one sentence. */
   claim: string;
   kind: ExperimentKind;
   /** A raw run config, as JSON for resolveConfig, at the registry's default (full) size. */

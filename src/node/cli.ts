@@ -144,7 +144,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .action(async (config, options) => setExit(await runCommand(config, options)));
   program
     .command('list')
-    .description('list the registered experiments (SPEC section 6) with a one-line description')
+    .description('list the registered experiments (docs/model.md §6) with a one-line description')
     .option('--json', 'machine-readable output')
     .action((options) => setExit(listCommand(options)));
   program

@@ -1,5 +1,5 @@
-// REPRODUCTION.md: each registered experiment's result against the paper's claim (SPEC
-// section 6), with the numbers measured, the figures, the machine, the adapter and the size
+// REPRODUCTION.md: each registered experiment's result against the paper's claim (docs/model.md
+// §6), with the numbers measured, the figures, the machine, the adapter and the size
 // that produced it.
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import type { AdapterReport } from '../gpu/device.js';
@@ -118,12 +118,12 @@ function entrySection(entry: ReportEntry): string[] {
 const METHOD_NOTES = [
   '## How the numbers are made',
   '',
-  '- Every algorithm and SDE runs on the same paths (shared coupling, SPEC section 3), so a gap between two '
+  '- Every algorithm and SDE runs on the same paths (shared coupling, docs/model.md §3), so a gap between two '
     + 'dynamics has a paired Monte Carlo standard error; "± x" and the 95 % bands come from it.',
-  '- relMaxError is the paper\'s metric on g = ‖x‖ + ‖∇f‖ (SPEC section 4); the shaded band in the error-vs-ρ '
+  '- relMaxError is the paper\'s metric on g = ‖x‖ + ‖∇f‖ (docs/model.md §4); the shaded band in the error-vs-ρ '
     + 'figures is the paper\'s band (std over time of the gap), the bars are 95 % Monte Carlo intervals.',
-  '- With m = 1 substep on a quadratic the SGD, USAM and DNSAM SDEs equal their algorithms exactly (SPEC '
-    + 'section 7): their tiny own-model errors there are f32 rounding, not a finding; SAM, the drift-only '
+  '- With m = 1 substep on a quadratic the SGD, USAM and DNSAM SDEs equal their algorithms exactly (docs/model.md '
+    + '§7): their tiny own-model errors there are f32 rounding, not a finding; SAM, the drift-only '
     + 'ablations and the order experiments (m = 8) carry the information.',
   '- Escaped fraction: a second pass over the same paths freezes each path at its first step outside '
     + '‖x‖ ≤ escape radius, so the fraction is exact at every recorded time (src/experiments/saddle.ts).',
@@ -146,7 +146,7 @@ export function buildReport(entries: readonly ReportEntry[], context: ReportCont
       + 'Claims are checked at this size; the full-size defaults use thousands of paths.' : 'full registry sizes (thousands of paths).'}`,
     `- **Machine:** ${machineLine()}`,
     `- **Adapter:** ${adapter ? adapterName(adapter) : 'none acquired'}${adapter?.isSoftware ? ' — a CPU implementation of WebGPU: timings are not GPU timings' : ''}`,
-    '- **Checks:** SPEC.md sections 4, 6 and 7 as thresholds in src/experiments/claims.ts; each line below gives the numbers measured.',
+    '- **Checks:** docs/model.md §4, §6 and §7 as thresholds in src/experiments/claims.ts; each line below gives the numbers measured.',
     '',
     '| experiment | kind | verdict |',
     '|---|---|---|',

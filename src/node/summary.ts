@@ -1,5 +1,5 @@
 // The run summary printed by `sam-sde run`: the comparisons of the paper's test function g
-// (SPEC section 4) per ρ, plus divergence and guard counts.
+// (docs/model.md §4) per ρ, plus divergence and guard counts.
 import type { SimulationResult } from '../simulate/result.js';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));

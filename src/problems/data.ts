@@ -1,4 +1,4 @@
-// The data sets of SPEC.md section 5 (data/README.md): parsing, validation and
+// The data sets of docs/model.md §5 (data/README.md): parsing, validation and
 // standardisation, pure (no file system), so the CLI and the page share it. Where the text
 // comes from is the entry points' business: src/node/datasets.ts reads data/*.csv, the page
 // imports the same files with Vite's `?raw`; both hand them to provideDatasetText().
@@ -28,7 +28,7 @@ export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
 export interface Dataset extends DatasetInfo {
   /**
    * Features, rows × features row-major, standardised per column to zero mean and unit
-   * population standard deviation (SPEC section 5).
+   * population standard deviation (docs/model.md §5).
    */
   x: Float64Array;
   /** Class label of each row, 0 … classes-1. */

@@ -1,4 +1,4 @@
-// SPEC.md section 5, `deep-linear`: f = (1/2N)‖X W1 W2 − Y‖²_F + (λ/2)‖x‖², no biases, on a
+// docs/model.md §5, `deep-linear`: f = (1/2N)‖X W1 W2 − Y‖²_F + (λ/2)‖x‖², no biases, on a
 // data set (Iris: one-hot Y; Breast Cancer: y = ±1). The origin is a saddle.
 import type { DeepLinearProblem } from '../config/schema';
 import { loadDataset } from './data';

@@ -1,5 +1,5 @@
 // One entry point from a resolved problem config to its float64 twin and to the numbers the
-// GPU problem modules need (SPEC section 5), plus the initial points x0 of every path.
+// GPU problem modules need (docs/model.md §5), plus the initial points x0 of every path.
 import { isNetworkProblem, type NetworkProblem, type ProblemSpec, type X0Spec } from '../config/schema';
 import { normals, Stream } from '../rng/philox';
 import { QuadraticTwin, hessianDimension, quadraticHessian } from './quadratic';
@@ -60,7 +60,7 @@ export function problemUniforms(problem: ProblemSpec): ProblemUniforms {
 
 /**
  * x0 of one path. `{normal}` draws from (x0.seed, Stream.init; path, step 0, substep 0), which
- * depends on the path index only, so chunking never changes a path's start (SPEC section 3).
+ * depends on the path index only, so chunking never changes a path's start (docs/model.md §3).
  */
 export function initialPoint(x0: X0Spec, dim: number, path: number): Float64Array {
   if (Array.isArray(x0)) {

@@ -1,4 +1,4 @@
-// SPEC.md section 5, `mlp`: one hidden layer without biases on Iris (softmax cross-entropy
+// docs/model.md §5, `mlp`: one hidden layer without biases on Iris (softmax cross-entropy
 // over 3 logits) or Breast Cancer (one output, log(1 + exp(−y z)), y = +1 benign, −1
 // malignant), plus (wd/2)‖x‖². Features standardised (src/problems/data.ts).
 import type { MlpProblem } from '../config/schema';

@@ -1,17 +1,17 @@
-// The one-hidden-layer network behind SPEC.md section 5's `mlp`, `teacher-student` and
+// The one-hidden-layer network behind docs/model.md §5's `mlp`, `teacher-student` and
 // `deep-linear` problems, and its float64 twin (the reference of shaders/problems/network.wgsl).
 //
 // Parameters are one flat vector x ∈ R^d, d = n_in·h + h·n_out:
 //   W1 (n_in × h, row-major) at x[i·h + j],  then  W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
 // Per sample n (row x_n of the data):  a = x_n W1,  s = act(a),  z = s W2,  ℓ_n = loss(z, y_n),
-// and f = (1/N) Σ_n ℓ_n + (wd/2)‖x‖² = (1/N) Σ_n f_n with f_n = ℓ_n + (wd/2)‖x‖² (SPEC section 1).
+// and f = (1/N) Σ_n ℓ_n + (wd/2)‖x‖² = (1/N) Σ_n f_n with f_n = ℓ_n + (wd/2)‖x‖² (docs/model.md §1).
 //
 // Gradient: e = ∂ℓ/∂z, b = W2 e, δ = b ⊙ act'(a);  ∇_W1 ℓ = x_n ⊗ δ,  ∇_W2 ℓ = s ⊗ e.
 // Hessian-vector product along V = (V1, V2): the forward-mode derivative (R-op) of that
 // gradient, exact: R(a) = x_n V1, R(s) = act'(a) R(a), R(z) = R(s) W2 + s V2, R(e) = ℓ''(z) R(z),
 // R(b) = V2 e + W2 R(e), R(δ) = R(b) act'(a) + b act''(a) R(a);
 // H_n V = (x_n ⊗ R(δ), R(s) ⊗ e + s ⊗ R(e)).
-// "Self-minus" directions V_n = ∇ℓ_n − V (mode B's drift correction, SPEC section 3) cost no
+// "Self-minus" directions V_n = ∇ℓ_n − V (mode B's drift correction, docs/model.md §3) cost no
 // extra matrix products because ∇ℓ_n is rank one per layer:
 // x_n(x_n ⊗ δ) = ‖x_n‖² δ,  s(s ⊗ e) = ‖s‖² e,  (s ⊗ e) e = s ‖e‖².
 import type { SampledProblemTwin } from './types';
@@ -76,7 +76,7 @@ export class NetworkTwin implements SampledProblemTwin {
   readonly dim: number;
   /**
    * ProblemTwin.scale: the features are standardised and the weights O(1), so curvatures are
-   * O(1); the norm guards' ε only needs the order of magnitude (SPEC section 2).
+   * O(1); the norm guards' ε only needs the order of magnitude (docs/model.md §2).
    */
   readonly scale: number;
   readonly samples: number;

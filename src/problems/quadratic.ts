@@ -1,4 +1,4 @@
-// SPEC section 5, `quadratic`: f = ½ (x-x*)ᵀ H (x-x*), the float64 twin of the WGSL module.
+// docs/model.md §5, `quadratic`: f = ½ (x-x*)ᵀ H (x-x*), the float64 twin of the WGSL module.
 // ∇f = H(x-x*) and H(x)v = Hv (the Hessian is constant).
 import type { HessianSpec, QuadraticProblem } from '../config/schema';
 import { normals, Stream } from '../rng/philox';
@@ -12,7 +12,7 @@ export function hessianDimension(spec: HessianSpec): number {
 }
 
 /**
- * Wishart H = A Aᵀ / (2d), A ∈ R^{d×2d} i.i.d. N(0,1) (SPEC section 5). Row i of A is the
+ * Wishart H = A Aᵀ / (2d), A ∈ R^{d×2d} i.i.d. N(0,1) (docs/model.md §5). Row i of A is the
  * Philox draw (seed, Stream.problem; path 0, step i, substep 0), so the GPU side and any peer
  * implementation can rebuild the same matrix row by row.
  */
@@ -51,7 +51,7 @@ export function quadraticHessian(spec: HessianSpec): Float64Array {
 
 /**
  * The curvature scale of ProblemTwin.scale. Diagonal: max|λ| exactly. Dense: the Gershgorin
- * bound max_i Σ_j |H_ij| ≥ spectral radius; it only sets the norm guard's ε (SPEC section 2),
+ * bound max_i Σ_j |H_ij| ≥ spectral radius; it only sets the norm guard's ε (docs/model.md §2),
  * where a bound is as good as the exact value and needs no iteration or convergence test.
  */
 export function hessianScale(spec: HessianSpec, hessian: Float64Array): number {

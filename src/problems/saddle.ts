@@ -1,4 +1,4 @@
-// SPEC section 5, `saddle`: f = ½ xᵀ diag(λ) x + (μ/4)‖x‖⁴, the float64 twin of the WGSL module.
+// docs/model.md §5, `saddle`: f = ½ xᵀ diag(λ) x + (μ/4)‖x‖⁴, the float64 twin of the WGSL module.
 // The origin is a saddle when some λ_i < 0; μ ≥ 0 bounds the loss from below.
 import type { SaddleProblem } from '../config/schema';
 import type { ProblemTwin } from './types';

@@ -1,4 +1,4 @@
-// Sizes of the network problems (SPEC.md section 5) from their configs alone, without their
+// Sizes of the network problems (docs/model.md §5) from their configs alone, without their
 // data: the config schema checks x0 against d before any data set is read.
 import { DATASETS, type DatasetName } from './data';
 

@@ -1,4 +1,4 @@
-// SPEC.md section 5, `teacher-student`: synthetic data from a random teacher network, all from
+// docs/model.md §5, `teacher-student`: synthetic data from a random teacher network, all from
 // the problem's seed on the problem stream (src/rng/philox.ts), so any peer can rebuild it:
 //   X row n        = normals({seed, problem}; path 0, step n, substep 0) · sqrt(1/inputs)
 //   teacher W1 row i = normals({seed, problem}; path 1, step i, substep 0)            (N(0, 1))

@@ -1,11 +1,11 @@
-// The float64 host twin of a problem (SPEC.md section 5): the reference the WGSL problem
+// The float64 host twin of a problem (docs/model.md §5): the reference the WGSL problem
 // modules are tested against. All vectors are Float64Array of length `dim`.
 export interface ProblemTwin {
   readonly kind: string;
   readonly dim: number;
   /**
    * A curvature scale (largest |eigenvalue| of the Hessian at the origin, or a bound on it).
-   * Norm guards use eps = 1e-8 * max(scale, 1e-30) (SPEC section 2).
+   * Norm guards use eps = 1e-8 * max(scale, 1e-30) (docs/model.md §2).
    */
   readonly scale: number;
   loss(x: Float64Array): number;
@@ -16,7 +16,7 @@ export interface ProblemTwin {
 }
 
 /**
- * A problem with data (SPEC.md section 1, mode B): f = (1/N) Σ_i f_i with
+ * A problem with data (docs/model.md §1, mode B): f = (1/N) Σ_i f_i with
  * f_i = ℓ_i + (wd/2)‖x‖². The weighted sums below cover the data terms ℓ_i only; the
  * callers add the weight-decay terms where the weights sum to one.
  */

@@ -1,5 +1,5 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011):
-// the bit-exact float64-host twin of shaders/philox.wgsl. SPEC.md section 3: every draw is
+// the bit-exact float64-host twin of shaders/philox.wgsl. docs/model.md §3: every draw is
 // keyed by (seed, stream, path, step, substep), so results never depend on dispatch layout.
 //
 // Key layout used everywhere in sam-sde:
@@ -19,7 +19,7 @@ export const Stream = {
   sde: 0,
   /** The algorithms' own noise under independent coupling. */
   algorithm: 1,
-  /** SAM-SDE's inner Monte Carlo draws of Z (SPEC section 3). */
+  /** SAM-SDE's inner Monte Carlo draws of Z (docs/model.md §3). */
   samInner: 2,
   /** Random initial points x0 = {normal: {std, seed}}. */
   init: 3,

@@ -3,7 +3,7 @@
 // Checks the public interface of issue 3: exit codes (0 done, 2 invalid input, 1 failure),
 // error messages that name the field and the value, result.json (schema "sam-sde/result@1"),
 // the command-line overrides, divergence counted rather than crashing, and the expected shape
-// of a small validation-quadratic run (SPEC sections 4, 6 and 7).
+// of a small validation-quadratic run (docs/model.md §4, §6 and §7).
 // Budget on a 2-core SwiftShader machine: about 30 s for the whole file when the machine is
 // otherwise idle (compiling the kernels is most of it); the runs keep to a few dynamics, and
 // leave SAM-SDE, the most expensive kernel to compile, to the GPU tier.
@@ -84,7 +84,7 @@ describe('sam-sde info', () => {
   });
 });
 
-// SPEC section 6's validation-quadratic at a reduced size: d = 20 Wishart, σ = η = 0.01.
+// docs/model.md §6's validation-quadratic at a reduced size: d = 20 Wishart, σ = η = 0.01.
 const validation = {
   problem: { kind: 'quadratic', hessian: { wishart: { dim: 20, seed: 1 } } },
   x0: { normal: { std: 1, seed: 2 } },
@@ -185,7 +185,7 @@ describe('sam-sde run: a small validation-quadratic', () => {
     };
     // The seeds are fixed, so these numbers are deterministic; the margins are wide.
     for (const rho of [0.01, 0.5]) {
-      // SPEC section 7: with m = 1 and shared coupling the EM step of SGD-SDE and USAM-SDE on a
+      // docs/model.md §7: with m = 1 and shared coupling the EM step of SGD-SDE and USAM-SDE on a
       // quadratic is the algorithm's step, so the paths agree up to f32 rounding (seen: ~5e-7).
       expect(relMax(rho, 'SGD', 'SGD-SDE')).toBeLessThan(1e-4);
       expect(relMax(rho, 'USAM', 'USAM-SDE')).toBeLessThan(1e-4);

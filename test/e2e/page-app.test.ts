@@ -24,7 +24,7 @@ const SHOTS = join(PROJECT_ROOT, 'test-results');
 const BIN = join(PROJECT_ROOT, 'bin', 'sam-sde.mjs');
 const WAIT_MS = 240_000;
 
-/** SPEC section 6's validation-quadratic, shrunk: 64 paths × 200 steps, 11 recorded times. */
+/** docs/model.md §6's validation-quadratic, shrunk: 64 paths × 200 steps, 11 recorded times. */
 const SMALL = {
   problem: { kind: 'quadratic', hessian: { wishart: { dim: 20, seed: 1 } } },
   x0: { normal: { std: 1, seed: 2 } },
@@ -299,7 +299,7 @@ describe('the experiment page', () => {
     const result = JSON.parse((await page.evaluate(() => window.samSde.resultJson()))!) as PageResult;
     expect(result.escape?.radius).toBe(0.5);
     const series = (rho: number, name: string) => result.runs.find((r) => r.rho === rho)!.series[name] as EscapeSeries;
-    // SPEC section 7 at ρ = 0.1: SAM and its SDE stay inside the trap, every SGD path has escaped.
+    // docs/model.md §7 at ρ = 0.1: SAM and its SDE stay inside the trap, every SGD path has escaped.
     expect(series(0.1, 'SAM').norm.mean.at(-1)).toBeLessThan(0.05);
     expect(series(0.1, 'SAM-SDE').norm.mean.at(-1)).toBeLessThan(0.05);
     expect(series(0.1, 'SAM').escaped?.at(-1)).toBe(0);

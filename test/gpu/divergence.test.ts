@@ -1,4 +1,4 @@
-// SPEC.md section 4 on the GPU: a path that turns non-finite or leaves the ball ‖x‖ ≤
+// docs/model.md §4 on the GPU: a path that turns non-finite or leaves the ball ‖x‖ ≤
 // divergeAbove is frozen, counted in series.diverged and excluded from every mean from the
 // step it diverged ("never silently averaged"); a run where everything diverges is a result
 // with NaN means and zero counts, not an exception. Checked against the float64 twin, path by
@@ -54,7 +54,7 @@ async function compareDivergence(context: GpuContext, config: ResolvedConfig, to
   return gpuRun;
 }
 
-describe('divergence and NaN (SPEC section 4)', () => {
+describe('divergence and NaN (docs/model.md §4)', () => {
   it('η=10 on a quadratic with eigenvalue 1: every path diverges, counted, means NaN once none is left', async () => {
     const context = gpu();
     await context.scoped('all diverge', async () => {

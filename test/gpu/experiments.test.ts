@@ -58,7 +58,7 @@ describe('registry --quick runs assert the paper\'s claims', () => {
       const last = run.t.length - 1;
       for (const name of ['DNSAM', 'SAM', 'DNSAM-SDE', 'SAM-SDE']) {
         // No path ever left ‖x‖ ≤ 0.5, and the mean sits well inside the trap radius 0.1
-        // (SPEC section 6: ≈ 0.004–0.009), many standard errors from it.
+        // (docs/model.md §6: ≈ 0.004–0.009), many standard errors from it.
         expect(series[name].escaped!.every((f) => f === 0), name).toBe(true);
         const norm = series[name].norm;
         expect(norm.mean[last] + 10 * norm.stderr[last], name).toBeLessThan(0.05);

@@ -1,4 +1,4 @@
-// The network problems (SPEC.md section 5) on the GPU, workgroup-per-path layout
+// The network problems (docs/model.md §5) on the GPU, workgroup-per-path layout
 // (shaders/simulate_wg.wgsl, dynamics_wg.wgsl, problems/network.wgsl), against the float64
 // twin path by path: every algorithm and model on mlp, teacher-student and deep-linear, in
 // noise mode A and mode B, full-batch gradient descent on Iris and Breast Cancer, the norm
@@ -85,7 +85,7 @@ function worstSeriesError(result: SimulationResult, name: string, twin: TwinPath
 
 /**
  * Every dynamics against the twin: final states, guards (exactly), no divergence, and the
- * per-record path means of the SPEC section 4 observables. The errors are f32 rounding: the
+ * per-record path means of the docs/model.md §4 observables. The errors are f32 rounding: the
  * passes sum over the data in another order than the twin; the measured worst errors
  * (SwiftShader) are listed per case.
  */
@@ -208,7 +208,7 @@ describe('full-batch gradient descent (σ = 0, SGD) on the paper\'s data sets', 
   }
 });
 
-describe('norm guards on the GPU (SPEC section 2)', () => {
+describe('norm guards on the GPU (docs/model.md §2)', () => {
   it('deep-linear from the saddle x0 = 0 with σ = 0: ∇f = 0, guards fire as the twin counts, states stay 0', async () => {
     const ctx = gpu();
     await ctx.scoped('networks: guards', async () => {

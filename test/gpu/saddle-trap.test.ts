@@ -1,4 +1,4 @@
-// SPEC.md sections 6 and 7, the saddle trap, on the GPU: on f = ½xᵀdiag(λ)x + (μ/4)‖x‖⁴ with
+// docs/model.md §6 and §7, the saddle trap, on the GPU: on f = ½xᵀdiag(λ)x + (μ/4)‖x‖⁴ with
 // λ = (1×5, −1×5), started at x0 = 0.02·1 (‖Hx0‖ = ‖x0‖ ≈ 0.063), the set ‖Hx‖ < ρ·min|λ_neg|
 // traps the normalised methods: at ρ = 0.1 DNSAM, SAM and their SDEs stay near the saddle
 // while SGD and USAM escape; at ρ = 0.01 (0.063 > 0.01) all of them escape.
@@ -7,7 +7,7 @@
 // with K = 4, as here), no path above 0.06; SGD and USAM end at ‖x‖ ≈ 1.000 (the ring of
 // minima, μ‖x‖² = 1) on every path; at ρ = 0.01 every dynamics ends at ≈ 1.000. The GPU
 // (256 paths) gave 0.0039 (SAM), 0.0128 (DNSAM), 0.0084 (DNSAM-SDE), 0.0042 (SAM-SDE). (μ = 1 keeps the escaped paths finite;
-// with μ = 0 they reach ~1e11 and the trapped ones end at 0.004–0.008, as SPEC section 6 says.)
+// with μ = 0 they reach ~1e11 and the trapped ones end at 0.004–0.008, as docs/model.md §6 says.)
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/schema.js';
 import { useGpu } from './context.js';
@@ -18,7 +18,7 @@ const gpu = useGpu();
 const TRAPPED = ['DNSAM', 'SAM', 'DNSAM-SDE', 'SAM-SDE'];
 const ESCAPING = ['SGD', 'USAM'];
 
-describe('the saddle trap (SPEC sections 6 and 7)', () => {
+describe('the saddle trap (docs/model.md §6 and §7)', () => {
   it('at ρ=0.1 DNSAM, SAM and their SDEs stay at the saddle, SGD and USAM escape; at ρ=0.01 all escape (256 paths × 3000 steps)', async () => {
     const context = gpu();
     await context.scoped('saddle trap', async () => {
@@ -31,7 +31,7 @@ describe('the saddle trap (SPEC sections 6 and 7)', () => {
       };
       const start = euclidean(new Array(10).fill(0.02));
       // SGD does not depend on ρ, so the ρ = 0.01 run leaves it out (and, to keep the file
-      // small, the SDEs: the four algorithms are the claim of SPEC section 6).
+      // small, the SDEs: the four algorithms are the claim of docs/model.md §6).
       const wide = await runGpu(context, resolveConfig({ ...base, rho: 0.1, algorithms: ['SGD', 'USAM', 'DNSAM', 'SAM'], models: ['DNSAM-SDE', 'SAM-SDE'] }));
       const narrow = await runGpu(context, resolveConfig({ ...base, rho: 0.01, algorithms: ['USAM', 'DNSAM', 'SAM'], models: [] }));
 

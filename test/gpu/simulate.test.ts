@@ -1,5 +1,5 @@
 // The simulation kernels (shaders/dynamics.wgsl, shaders/simulate.wgsl) against the float64
-// twin (src/dynamics/twin.ts), path by path, for every algorithm of SPEC section 2 and every
+// twin (src/dynamics/twin.ts), path by path, for every algorithm of docs/model.md §2 and every
 // model of section 3: the same ResolvedConfig drives both sides, x0 and every noise draw come
 // from the same Philox counters (section 3), so the only difference left is f32 rounding.
 // Then layout independence: a path's result depends on its global index only.
@@ -104,7 +104,7 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
       const rho = config.rho[0];
       // ∇f(x*) = 0 exactly on both sides and σ = 0, so every division by a norm is guarded:
       // DNSAM and SAM once per step; DNSAM-SDE/-DRIFT once per substep; SAM-SDE/-DRIFT once
-      // per inner draw (SPEC section 3); the rest never divide by a norm.
+      // per inner draw (docs/model.md §3); the rest never divide by a norm.
       const perPath: Record<Dynamics, number> = {
         SGD: 0, USAM: 0, DNSAM: steps, SAM: steps,
         'SGD-SDE': 0, 'USAM-SDE': 0, 'DNSAM-SDE': steps * m, 'SAM-SDE': steps * m * K,
@@ -129,7 +129,7 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
   });
 });
 
-describe('layout independence (SPEC section 3: draws keyed by the global path index)', () => {
+describe('layout independence (docs/model.md §3: draws keyed by the global path index)', () => {
   it('the first 100 of 300 paths end bit-identically when run alone, for algorithms and models', async () => {
     const context = gpu();
     await context.scoped('layout', async () => {

@@ -1,4 +1,4 @@
-// SPEC.md section 7, "known facts usable as tests", checked on the GPU: the m = 1 identity of
+// docs/model.md §7, "known facts usable as tests", checked on the GPU: the m = 1 identity of
 // the SGD/USAM/DNSAM SDEs with their algorithms, the exact Gaussian moments of SGD and USAM on
 // a quadratic, and the USAM-SDE stationary loss. Statistical checks state their budget
 // (DESIGN.md "Tests"): fixed seeds, 4.5 standard errors computed from the exact law.
@@ -13,7 +13,7 @@ import { ALIVE, runGpu, worstSeriesError } from './helpers.js';
 const gpu = useGpu();
 const Z = 4.5;
 
-describe('SPEC section 7 on the GPU', () => {
+describe('docs/model.md §7 on the GPU', () => {
   it('m=1, shared coupling, quadratic: SGD-, USAM- and DNSAM-SDE paths equal their algorithms', async () => {
     const context = gpu();
     await context.scoped('m=1 identity', async () => {
@@ -79,7 +79,7 @@ describe('SPEC section 7 on the GPU', () => {
       const run = result.runs[0];
       const finalLoss: Record<string, number> = {};
       for (const algorithm of ['SGD', 'USAM'] as const) {
-        // e = x − x* is the linear Gaussian recursion of SPEC section 7, from N(−x*, std² I).
+        // e = x − x* is the linear Gaussian recursion of docs/model.md §7, from N(−x*, std² I).
         const rho = algorithm === 'SGD' ? 0 : 0.5;
         const x0 = { mean: Float64Array.from(minimizer, (v) => -v), cov: new Float64Array(d * d) };
         for (let i = 0; i < d; i++) x0.cov[i * d + i] = std * std;

@@ -1,5 +1,5 @@
 // src/analysis against closed forms and hand-computed numbers: Chan's block combination
-// (SPEC section 4 statistics), the paper metric and weak error (section 4), and the exact
+// (docs/model.md §4 statistics), the paper metric and weak error (section 4), and the exact
 // moments of SGD/USAM on a quadratic with the USAM-SDE stationary loss (section 7).
 import { describe, expect, it } from 'vitest';
 import { compareSeries } from '../../src/analysis/comparisons';
@@ -58,7 +58,7 @@ describe('statistics: Chan combination of block partials', () => {
   });
 });
 
-describe('comparisons: paper metric and weak error (SPEC section 4)', () => {
+describe('comparisons: paper metric and weak error (docs/model.md §4)', () => {
   const algorithm = [2, -4, 6, 8];
   const model = [2, -3, 6, 10];
   const algorithmStderr = [0.1, 0.1, 0.1, 0.3];
@@ -89,7 +89,7 @@ describe('comparisons: paper metric and weak error (SPEC section 4)', () => {
   });
 });
 
-describe('linear: exact moments of SGD and USAM on a quadratic (SPEC section 7)', () => {
+describe('linear: exact moments of SGD and USAM on a quadratic (docs/model.md §7)', () => {
   // H = R diag(λ) Rᵀ: in the eigenbasis each coordinate is the scalar recursion
   // y ← q y − b ζ, q = 1 − ηλ − ηρλ², b = η(1 + ρλ), so mean q^k y0 and variance
   // σ²b²(1 − q^{2k})/(1 − q²) + q^{2k} v0.

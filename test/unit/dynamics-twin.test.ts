@@ -1,4 +1,4 @@
-// The float64 twin (src/dynamics/twin.ts) against SPEC.md: the random-draw addressing the GPU
+// The float64 twin (src/dynamics/twin.ts) against docs/model.md: the random-draw addressing the GPU
 // kernels rely on, the exact identities of section 7, the norm guard and divergence rules of
 // sections 2 and 4, and the closed-form moments of USAM/SGD (section 7).
 import { describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('random-draw addressing (the contract with shaders/dynamics.wgsl)', () 
   });
 
   it('SAM-SDE inner draw i uses (samInner; path, k, j) from block i·ceil(d/4)', () => {
-    // H = I, so ∇f = x and every HVP is the identity; transcribe SPEC section 3 for one substep.
+    // H = I, so ∇f = x and every HVP is the identity; transcribe docs/model.md §3 for one substep.
     const identity = diagonalQuadratic([1, 1, 1, 1, 1]);
     const p = params(identity, 'SAM-SDE', { samInner: 3, rho: 0.7, sigma: 0.9 });
     const x = Float64Array.from(x0);
@@ -88,7 +88,7 @@ describe('random-draw addressing (the contract with shaders/dynamics.wgsl)', () 
   });
 });
 
-describe('SPEC section 7: m = 1, shared coupling, quadratic', () => {
+describe('docs/model.md §7: m = 1, shared coupling, quadratic', () => {
   const x0 = Float64Array.from([1, -1, 0.5]);
   it.each([
     ['SGD', 'SGD-SDE'], ['USAM', 'USAM-SDE'], ['DNSAM', 'DNSAM-SDE'],
@@ -112,7 +112,7 @@ describe('full batch (σ = 0)', () => {
   const problem = saddle([1, 0.5, -1, -0.5], 1);
   const x0 = Float64Array.from([0.3, -0.3, 0.3, 0.2]);
 
-  it('DNSAM and SAM coincide exactly (SPEC section 2)', () => {
+  it('DNSAM and SAM coincide exactly (docs/model.md §2)', () => {
     const a = simulatePathTwin(params(problem, 'DNSAM', { sigma: 0, rho: 0.2 }), x0, 3, 300, 5);
     const b = simulatePathTwin(params(problem, 'SAM', { sigma: 0, rho: 0.2 }), x0, 3, 300, 5);
     expect(Array.from(b.final)).toEqual(Array.from(a.final));
@@ -132,7 +132,7 @@ describe('full batch (σ = 0)', () => {
     });
 });
 
-describe('norm guard (SPEC section 2)', () => {
+describe('norm guard (docs/model.md §2)', () => {
   const minimizer = [0.4, -0.3, 0.2];
   const steps = 25;
   // Per step: DNSAM/SAM guard one norm; DNSAM-SDE one per substep; SAM-SDE K per substep.
@@ -151,7 +151,7 @@ describe('norm guard (SPEC section 2)', () => {
   });
 });
 
-describe('divergence (SPEC section 4)', () => {
+describe('divergence (docs/model.md §4)', () => {
   const problem = diagonalQuadratic([1, 2]);
   const x0 = Float64Array.from([1, 1]);
 
@@ -189,7 +189,7 @@ describe('divergence (SPEC section 4)', () => {
   });
 });
 
-describe('records (SPEC section 4)', () => {
+describe('records (docs/model.md §4)', () => {
   it('are taken at 0, r, 2r, … ≤ steps and hold f, ‖x‖, ‖∇f‖ and their g', () => {
     const x0 = Float64Array.from([1, -1, 0.5]);
     const p = params(quadratic3, 'SAM', { rho: 0.2 });
@@ -205,7 +205,7 @@ describe('records (SPEC section 4)', () => {
   });
 });
 
-describe('SPEC section 7: SGD and USAM are linear Gaussian recursions', () => {
+describe('docs/model.md §7: SGD and USAM are linear Gaussian recursions', () => {
   // Budget: M = 4000 paths; each assertion allows 4 standard errors of its estimator, with
   // the standard errors taken from the exact (Gaussian) moments.
   const problem = denseQuadratic([[1.0, 0.4], [0.4, 0.5]]);
@@ -282,7 +282,7 @@ describe('SPEC section 7: SGD and USAM are linear Gaussian recursions', () => {
   });
 });
 
-describe('SPEC section 7: USAM-SDE stationary loss (ησ²/4)(d + ρ tr H)', () => {
+describe('docs/model.md §7: USAM-SDE stationary loss (ησ²/4)(d + ρ tr H)', () => {
   it('matches a long twin run within 4 standard errors plus the stated Euler–Maruyama bias', () => {
     // Budget: 500 paths × 3000 steps, η = 0.01 (T = 30). The slowest rate λ(1+ρλ) is 0.625,
     // so the start-up transient e^{−2·0.625·15} ≈ 1e-8 is gone by the second half, whose

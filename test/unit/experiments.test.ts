@@ -21,7 +21,7 @@ const PAPER_IDS = [
 ];
 
 describe('registry', () => {
-  it('has every experiment of SPEC section 6 plus the order experiments, ids unique', () => {
+  it('has every experiment of docs/model.md §6 plus the order experiments, ids unique', () => {
     expect(EXPERIMENTS.map((e) => e.id)).toEqual(PAPER_IDS);
     for (const e of EXPERIMENTS) {
       expect(findExperiment(e.id)).toBe(e);
@@ -50,13 +50,13 @@ describe('registry', () => {
     expect(quick.noise).toEqual(full.noise);
     expect(quick.paths).toBeLessThan(full.paths);
     expect(quick.paths * quick.steps).toBeLessThan(full.paths * full.steps);
-    // Full size: thousands of paths for the quadratics (SPEC section 6), not 3–5 runs.
+    // Full size: thousands of paths for the quadratics (docs/model.md §6), not 3–5 runs.
     if (e.config.problem && (e.config.problem as { kind: string }).kind === 'quadratic') expect(full.paths).toBeGreaterThanOrEqual(2000);
     // The raw config also resolves on its own (the page passes it to resolveConfig directly).
     expect(resolveConfig(experimentRawConfig(e, true))).toEqual(quick);
   });
 
-  it('matches SPEC section 6 on the quadratic experiments', () => {
+  it('matches docs/model.md §6 on the quadratic experiments', () => {
     const v = resolveExperiment(findExperiment('validation-quadratic')!);
     expect([v.eta, v.noise.sigma, v.steps, v.rho]).toEqual([0.01, 0.01, 20000, [0.001, 0.01, 0.1, 0.5]]);
     const s = resolveExperiment(findExperiment('saddle-quadratic')!);

@@ -1,4 +1,4 @@
-// Noise mode B (SPEC.md sections 1 and 3) in float64: the batch sampling is uniform, the SDEs'
+// Noise mode B (docs/model.md §1 and §3) in float64: the batch sampling is uniform, the SDEs'
 // matrix-free noise is the per-sample construction (1/sqrt(BN)) Σ_n ζ_n (s_n − s̄), its
 // one-step covariance is the first-order formula, and that formula describes the covariance
 // and mean of USAM's real effective gradient ∇f_γ(x + ρ∇f_γ(x)) better than the SGD one.
@@ -44,7 +44,7 @@ describe('mini-batch sampling (uniform with replacement)', () => {
   });
 });
 
-/** A small network, a fixed point x and the per-sample quantities of SPEC section 3, mode B. */
+/** A small network, a fixed point x and the per-sample quantities of docs/model.md §3, mode B. */
 function setting() {
   const twin = createProblemTwin({ kind: 'mlp', dataset: 'iris', hidden: 2, activation: 'sigmoid', weightDecay: 0.1 }) as NetworkTwin;
   const d = twin.dim;
@@ -66,7 +66,7 @@ function setting() {
     hessGrads.push(twin.weightedHvp(x, gn, oneHot, new Float64Array(d)).map((v, i) => v + twin.weightDecay * gn[i]));
     hessG.push(twin.weightedHvp(x, g, oneHot, new Float64Array(d)));
   }
-  /** s_n = (∇f_n − ∇f) + c[H(∇f_n − ∇f) + (H_n − H)∇f] (SPEC section 3). */
+  /** s_n = (∇f_n − ∇f) + c[H(∇f_n − ∇f) + (H_n − H)∇f] (docs/model.md §3). */
   const perSample = (c: number) => grads.map((gn, n) => {
     const centred = gn.map((v, i) => v - g[i]);
     const hCentred = twin.hvp(x, centred, new Float64Array(d));
@@ -116,7 +116,7 @@ function covarianceStderr(c: Float64Array, d: number, M: number): number {
   return Math.sqrt((frobenius(c) ** 2 + trace ** 2) / M);
 }
 
-describe('mode B SDEs (SPEC section 3): drift and per-sample noise', () => {
+describe('mode B SDEs (docs/model.md §3): drift and per-sample noise', () => {
   const B = 4;
   const rho = 0.2;
   const eta = 0.01;

@@ -1,4 +1,4 @@
-// The network problems of SPEC.md section 5 (mlp, teacher-student, deep-linear) in float64:
+// The network problems of docs/model.md §5 (mlp, teacher-student, deep-linear) in float64:
 // the data sets (parsing, validation, standardisation), the configs, and the exact gradients
 // and Hessian-vector products against central finite differences at random points.
 import { readFileSync } from 'node:fs';
@@ -173,7 +173,7 @@ describe('network twins: exact derivatives against finite differences (float64)'
   });
 });
 
-describe('network configs (SPEC section 5)', () => {
+describe('network configs (docs/model.md §5)', () => {
   const base = { eta: 0.01, rho: 0.1, steps: 10, paths: 4 };
   it('sizes and defaults: d, x0 = N(0, 1/h) for MLPs, 0.02·1 for deep-linear', () => {
     const mlp = resolveConfig({ ...base, noise: { sigma: 0.01 }, problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30 } });

@@ -1,4 +1,4 @@
-// src/analysis/order.ts on synthetic weak errors with a known order (SPEC section 4): the
+// src/analysis/order.ts on synthetic weak errors with a known order (docs/model.md §4): the
 // least-squares slope, which points qualify, what happens without two of them, and the
 // coverage of the parametric-bootstrap 95 % interval.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The float64 problem twins (SPEC section 5) against closed forms and finite differences.
+// The float64 problem twins (docs/model.md §5) against closed forms and finite differences.
 import { describe, expect, it } from 'vitest';
 import type { ProblemSpec } from '../../src/config/schema';
 import {

@@ -1,4 +1,4 @@
-// <sam-error-rho-view>: the validation figure (SPEC section 6): the error of each model against
+// <sam-error-rho-view>: the validation figure (docs/model.md §6): the error of each model against
 // an algorithm, against ρ on log–log axes, with guides at ρ = η and ρ = √η. The paper's metric
 // (relMaxError) or the weak error with its 95 % interval.
 import * as Plot from '@observablehq/plot';

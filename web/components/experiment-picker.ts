@@ -1,4 +1,4 @@
-// <sam-experiment-picker>: the registered experiments (SPEC section 6) as a radio group with
+// <sam-experiment-picker>: the registered experiments (docs/model.md §6) as a radio group with
 // their descriptions and claims, plus "pasted config". Arrow keys move between entries (native
 // radios); an experiment the simulator cannot run yet is listed, disabled, with the reason.
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';

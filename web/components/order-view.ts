@@ -1,4 +1,4 @@
-// <sam-order-view>: the convergence-order panel (SPEC section 4): weak error against η on
+// <sam-order-view>: the convergence-order panel (docs/model.md §4): weak error against η on
 // log–log axes per algorithm–model pair, the fitted slope with its 95 % interval, qualified
 // points filled (unqualified hollow), and reference slopes 1 and 0.5.
 import * as Plot from '@observablehq/plot';

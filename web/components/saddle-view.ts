@@ -1,4 +1,4 @@
-// <sam-saddle-view>: the saddle experiments (SPEC sections 6 and 7): mean ‖x_t‖ per dynamics
+// <sam-saddle-view>: the saddle experiments (docs/model.md §6 and §7): mean ‖x_t‖ per dynamics
 // against time with the trap radius drawn, one plot per ρ, and the escaped fraction when the
 // result carries it.
 import * as Plot from '@observablehq/plot';
@@ -37,7 +37,7 @@ export class SamSaddleView extends LitElement {
     return html`<section aria-labelledby="saddle-title" data-testid="saddle-view">
       <h2 id="saddle-title">Saddle escape</h2>
       <p class="hint">Mean distance ‖x_t‖ from the saddle. Grey dashes: the trap radius ρ·min|λ₋|/max|λ| — inside it
-        ‖Hx‖ &lt; ρ·min|λ₋|, the set the SAM flow cannot leave (SPEC §7). SAM and DNSAM started inside stay; SGD and USAM escape.
+        ‖Hx‖ &lt; ρ·min|λ₋|, the set the SAM flow cannot leave (docs/model.md §7). SAM and DNSAM started inside stay; SGD and USAM escape.
         ${result.escape ? html`Brown dots: the escape radius ${result.escape.radius}; a path has escaped once it crossed it.` : nothing}</p>
       <div class="grid">
         ${result.runs.map((run) => html`<sam-plot heading=${`‖x_t‖ at ρ = ${run.rho}`} note=${this.trapNote(result, run.rho)}

@@ -28,7 +28,7 @@ export type ParamField = keyof ParamValues;
 export const TEXT_FIELDS = ['eta', 'rho', 'sigma', 'steps', 'paths', 'seed', 'substeps'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
-/** A convergence-order run's ladder (SPEC section 4), as typed. */
+/** A convergence-order run's ladder (docs/model.md §4), as typed. */
 export interface OrderValues {
   /** The η ladder, separated by commas or spaces. */
   etas: string;

@@ -1,4 +1,4 @@
-// The convergence-order figure (SPEC section 4): weak error against η on log–log axes, one
+// The convergence-order figure (docs/model.md §4): weak error against η on log–log axes, one
 // panel for the own-model pairs and one for the others, with each pair's fitted line and its
 // slope with the 95 % interval.
 import type { OrderSummary } from '../../experiments/order.js';

@@ -1,4 +1,4 @@
-// The saddle figures (SPEC sections 6 and 7): ‖x_t‖ with the trap radius, f(x_t), and the
+// The saddle figures (docs/model.md §6 and §7): ‖x_t‖ with the trap radius, f(x_t), and the
 // escaped fraction over time, one panel per ρ.
 import type { SaddleResult, EscapeSeries } from '../../experiments/saddle.js';
 import { trajectoriesFigure } from './validation.js';

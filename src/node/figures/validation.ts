@@ -1,4 +1,4 @@
-// The validation figures (SPEC section 6): the paper's error-vs-ρ panel and the mean
+// The validation figures (docs/model.md §6): the paper's error-vs-ρ panel and the mean
 // trajectories with confidence bands.
 import type { SimulationResult } from '../../simulate/result.js';
 import {
@@ -20,7 +20,7 @@ const CLASS_COLORS: Record<ModelClass, string> = {
 
 /**
  * relMaxError of g against ρ on log axes, one panel per algorithm, one line per model; the
- * shaded band is the paper's band (relMaxError ± std_k of the gap, SPEC section 4), the bars a
+ * shaded band is the paper's band (relMaxError ± std_k of the gap, docs/model.md §4), the bars a
  * 95 % Monte Carlo interval (± 1.96 weakErrorStderr, scaled like relMaxError). Guides at
  * ρ = η and ρ = sqrt(η). Points with a zero error (exact agreement) cannot sit on a log axis
  * and are only in the CSV.
