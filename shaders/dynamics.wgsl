@@ -24,9 +24,10 @@ fn algorithm_noise(path: u32, k: u32) -> Vec {
   return v_scale(run.inv_sqrt_m, sum);
 }
 
-fn algorithm_step(x: Vec, path: u32, k: u32, guards: ptr<function, u32>) -> Vec {
+// Every step takes g = ∇f(x), computed once after the previous step (it also serves the
+// record), so a step costs one gradient at the point it moves to plus its own H·v.
+fn algorithm_step(x: Vec, g: Vec, path: u32, k: u32, guards: ptr<function, u32>) -> Vec {
   let z = v_scale(run.sigma, algorithm_noise(path, k));
-  let g = problem_grad(x);
   let gz = v_add(g, z);  // ∇f_γ(x): the same Z at the ascent and the descent point
   var y = x;
   if (DYNAMICS == USAM) {
@@ -41,26 +42,30 @@ fn algorithm_step(x: Vec, path: u32, k: u32, guards: ptr<function, u32>) -> Vec 
   return v_axpy(-run.eta, descent, x);
 }
 
-// One Euler–Maruyama substep j: X ← X − b(X)Δt − sqrt(ηΔt)·G(X)ξ (SPEC section 3; the minus
-// on the noise mirrors the algorithm's −ηZ so coupled paths match).
-fn model_substep(x: Vec, path: u32, k: u32, j: u32, guards: ptr<function, u32>) -> Vec {
+// One Euler–Maruyama substep j from x with g = ∇f(x): X ← X − b(X)Δt − sqrt(ηΔt)·G(X)ξ
+// (SPEC section 3; the minus on the noise mirrors the algorithm's −ηZ so coupled paths match).
+fn model_substep(x: Vec, g: Vec, path: u32, k: u32, j: u32, guards: ptr<function, u32>) -> Vec {
   let xi = v_normal(run.seed, STREAM_SDE, path, k, j, 0u);
-  let g = problem_grad(x);
+  let noise_scale = run.sqrt_eta_dt * run.sigma;
+  if (DYNAMICS == USAM_SDE || DYNAMICS == DNSAM_SDE) {
+    // b = ∇f + cH∇f, G = σ(I + cH) with c = ρ (USAM: ∇ of f + (ρ/2)‖∇f‖²) or ρ/‖∇f‖ (DNSAM:
+    // ∇ of f + ρ‖∇f‖). H·v is linear in v, so drift and noise share one product:
+    // X − Δt·b − sσ·Gξ = X − w − cH·w with w = Δt∇f + sσξ.
+    var c = run.rho;
+    if (DYNAMICS == DNSAM_SDE) { c = run.rho / guarded(v_norm(g), guards); }
+    let w = v_axpy(noise_scale, xi, v_scale(run.dt, g));
+    return v_sub(v_sub(x, w), v_scale(c, problem_hvp(x, w)));
+  }
   var drift = g;
   var noise = xi;
-  let full_diffusion = DYNAMICS == USAM_SDE || DYNAMICS == DNSAM_SDE || DYNAMICS == SAM_SDE;
-  if (DYNAMICS == USAM_SDE || DYNAMICS == USAM_DRIFT) {
-    // b = ∇f + ρH∇f (∇ of f + (ρ/2)‖∇f‖²); G = σ(I + ρH)
+  if (DYNAMICS == USAM_DRIFT) {
     drift = v_axpy(run.rho, problem_hvp(x, g), g);
-    if (full_diffusion) { noise = v_axpy(run.rho, problem_hvp(x, xi), xi); }
-  } else if (DYNAMICS == DNSAM_SDE || DYNAMICS == DNSAM_DRIFT) {
-    // b = ∇f + (ρ/‖∇f‖)H∇f (∇ of f + ρ‖∇f‖); G = σ(I + (ρ/‖∇f‖)H)
-    let c = run.rho / guarded(v_norm(g), guards);
-    drift = v_axpy(c, problem_hvp(x, g), g);
-    if (full_diffusion) { noise = v_axpy(c, problem_hvp(x, xi), xi); }
+  } else if (DYNAMICS == DNSAM_DRIFT) {
+    drift = v_axpy(run.rho / guarded(v_norm(g), guards), problem_hvp(x, g), g);
   } else if (DYNAMICS == SAM_SDE || DYNAMICS == SAM_DRIFT) {
     // b = ∇f + ρHm, m = E[u]; G = σ(I + ρA H), A = E[(I − uuᵀ)/‖∇f+Z‖] (Stein's lemma),
     // both estimated from K inner draws of Z on their own stream. Cost: two HVPs + O(Kd).
+    let full_diffusion = DYNAMICS == SAM_SDE;
     var hxi = v_zero();
     if (full_diffusion) { hxi = problem_hvp(x, xi); }
     var mean_u = v_zero();
@@ -78,12 +83,16 @@ fn model_substep(x: Vec, path: u32, k: u32, j: u32, guards: ptr<function, u32>) 
     drift = v_axpy(run.rho, problem_hvp(x, v_scale(inv_k, mean_u)), g);
     if (full_diffusion) { noise = v_axpy(run.rho * inv_k, a_hxi, xi); }
   }
-  return v_axpy(-run.sqrt_eta_dt * run.sigma, noise, v_axpy(-run.dt, drift, x));
+  return v_axpy(-noise_scale, noise, v_axpy(-run.dt, drift, x));
 }
 
-fn dynamics_step(x: Vec, path: u32, k: u32, guards: ptr<function, u32>) -> Vec {
-  if (DYNAMICS < SGD_SDE) { return algorithm_step(x, path, k, guards); }
-  var state = x;
-  for (var j = 0u; j < run.substeps; j++) { state = model_substep(state, path, k, j, guards); }
+// Advances x by one step k -> k+1; g = ∇f(x) on entry. Substeps after the first take the
+// gradient at the point the previous one reached.
+fn dynamics_step(x: Vec, g: Vec, path: u32, k: u32, guards: ptr<function, u32>) -> Vec {
+  if (DYNAMICS < SGD_SDE) { return algorithm_step(x, g, path, k, guards); }
+  var state = model_substep(x, g, path, k, 0u, guards);
+  for (var j = 1u; j < run.substeps; j++) {
+    state = model_substep(state, problem_grad(state), path, k, j, guards);
+  }
   return state;
 }

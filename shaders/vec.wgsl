@@ -1,8 +1,11 @@
 // Vectors of the problem's dimension, as ceil(D/4) vec4 lanes: the arithmetic is vec4
 // arithmetic (what both GPUs and SwiftShader's SIMD lanes want) and one Philox block fills
 // one lane group. Padding lanes (index >= D) are kept at exactly zero.
-// D is a template value, not an `override`: WGSL needs a const-expression for the length of
-// a function-scope array.
+// This is the loop form, for dimensions above REGISTER_DIM_MAX: a Vec is an array indexed by
+// loop variables, which lives in memory. Smaller dimensions use the register form generated
+// by src/simulate/registerVectors.ts, which defines the same functions with the same
+// arithmetic. D is a template value, not an `override`: WGSL needs a const-expression for the
+// length of a function-scope array.
 
 const D: u32 = ${dim}u;
 const D4: u32 = ${dim4}u;
@@ -42,6 +45,12 @@ fn v_sub(x: Vec, y: Vec) -> Vec {
   return out;
 }
 
+fn v_mul(x: Vec, y: Vec) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = x[b] * y[b]; }
+  return out;
+}
+
 fn v_dot(x: Vec, y: Vec) -> f32 {
   var acc = vec4f(0.0);
   for (var b = 0u; b < D4; b++) { acc += x[b] * y[b]; }
@@ -58,4 +67,21 @@ fn v_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_bl
   for (var b = 0u; b < D4; b++) { out[b] = normal4(seed, stream, path, step, substep, first_block + b); }
   out[D4 - 1u] = out[D4 - 1u] * TAIL_MASK;
   return out;
+}
+
+// Lane group b of a vector at base + b·stride of the state buffer (coalesced across paths).
+fn v_load_state(base: u32, stride: u32) -> Vec {
+  var x: Vec;
+  for (var b = 0u; b < D4; b++) { x[b] = state[base + b * stride]; }
+  return x;
+}
+
+fn v_store_state(base: u32, stride: u32, x: Vec) {
+  for (var b = 0u; b < D4; b++) { state[base + b * stride] = x[b]; }
+}
+
+fn v_load_x0() -> Vec {
+  var x: Vec;
+  for (var b = 0u; b < D4; b++) { x[b] = x0[b]; }
+  return x;
 }

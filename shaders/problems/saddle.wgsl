@@ -9,24 +9,17 @@ struct SaddleData {
 @group(1) @binding(0) var<uniform> problem: SaddleData;
 
 fn problem_grad(x: Vec) -> Vec {
-  let mu_r2 = problem.quartic.x * v_dot(x, x);
-  var out: Vec;
-  for (var b = 0u; b < D4; b++) { out[b] = problem.lambda[b] * x[b] + mu_r2 * x[b]; }
-  return out;
+  return v_axpy(problem.quartic.x * v_dot(x, x), x, v_mul(problem.lambda, x));
 }
 
 fn problem_hvp(x: Vec, v: Vec) -> Vec {
   let mu = problem.quartic.x;
-  let r2 = v_dot(x, x);
-  let xv2 = 2.0 * v_dot(x, v);
-  var out: Vec;
-  for (var b = 0u; b < D4; b++) { out[b] = problem.lambda[b] * v[b] + mu * (r2 * v[b] + xv2 * x[b]); }
-  return out;
+  let ev = v_axpy(mu * v_dot(x, x), v, v_mul(problem.lambda, v));
+  return v_axpy(mu * 2.0 * v_dot(x, v), x, ev);
 }
 
-fn problem_loss(x: Vec) -> f32 {
-  var acc = vec4f(0.0);
-  for (var b = 0u; b < D4; b++) { acc += problem.lambda[b] * x[b] * x[b]; }
+// f at x (the gradient is not needed: f is cheaper than H·v here).
+fn problem_loss_at(x: Vec, g: Vec) -> f32 {
   let r2 = v_dot(x, x);
-  return 0.5 * (acc.x + acc.y + acc.z + acc.w) + 0.25 * problem.quartic.x * r2 * r2;
+  return 0.5 * v_dot(v_mul(problem.lambda, x), x) + 0.25 * problem.quartic.x * r2 * r2;
 }

@@ -7,6 +7,7 @@ import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
 import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
+import { REGISTER_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
 import {
   WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
 } from './kernelsWorkgroup.js';
@@ -55,9 +56,15 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
   const d = problem.dim;
   const d4 = lanes(d);
   if (problem.kind === 'quadratic') {
+    // D4×D4 blocks of mat4x4f, block (r, c) at r·D4 + c, column j = H[4r..4r+3, 4c+j].
     const out = new Float32Array(16 * d4 * d4 + 4 * d4);
     const h = problem.hessian!;
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * 4 * d4 + j] = h[i * d + j];
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        const block = (i >> 2) * d4 + (j >> 2);
+        out[16 * block + 4 * (j & 3) + (i & 3)] = h[i * d + j];
+      }
+    }
     if (problem.minimizer) out.set(problem.minimizer, 16 * d4 * d4);
     return out;
   }
@@ -65,6 +72,23 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
   out.set(problem.eigenvalues!, 0);
   out[4 * d4] = problem.quartic ?? 0;
   return out;
+}
+
+/** WGSL of the thread-per-path kernels of a quadratic or saddle problem of dimension d. */
+export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, problemInUniform: boolean): ComposedShader {
+  const registers = d <= REGISTER_DIM_MAX;
+  const d4 = lanes(d);
+  const tail = [0, 1, 2, 3].map((lane) => (4 * (d4 - 1) + lane < d ? '1.0' : '0.0')).join(', ');
+  // The register form's vector module (and the quadratic's H·v) is generated for this d.
+  const all = registers
+    ? { ...sources, [REGISTER_VECTORS_FILE]: registerVectorModule(d, kind === 'quadratic') }
+    : sources;
+  return composeShader(
+    all,
+    ['philox.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
+    { dim: d, dim4: d4, tailMask: tail, problemInUniform, loopHvp: !registers },
+    `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,
+  );
 }
 
 /**
@@ -158,19 +182,12 @@ export class SimulationKernels {
       return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
     }
     const d = problem.dim;
-    const d4 = lanes(d);
-    const tail = [0, 1, 2, 3].map((lane) => (4 * (d4 - 1) + lane < d ? '1.0' : '0.0')).join(', ');
     const bytes = packProblem(problem).byteLength;
     const problemInUniform = bytes <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
     if (problem.kind === 'saddle' && !problemInUniform) {
       throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
     }
-    const shader = composeShader(
-      sources,
-      ['philox.wgsl', 'vec.wgsl', 'run.wgsl', `problems/${problem.kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
-      { dim: d, dim4: d4, tailMask: tail, problemInUniform },
-      `SimulationKernels.${problem.kind}${d}`,
-    );
+    const shader = threadPerPathShader(sources, problem.kind as 'quadratic' | 'saddle', d, problemInUniform);
     const program = await cachedProgram(ctx, shader, problemInUniform);
     return new SimulationKernels(ctx, program, problem, problemInUniform, packProblem(problem));
   }
