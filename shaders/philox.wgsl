@@ -3,31 +3,38 @@
 // Bit-exact twin: src/rng/philox.ts.
 
 // High and low 32 bits of a 32x32 -> 64-bit product. WGSL has no 64-bit integers, so the
-// product is assembled from 16-bit halves.
+// product is assembled from its four 16x16-bit partial products (none of the sums below can
+// overflow 32 bits); the low word comes from them too, saving a fifth multiply.
 fn philox_mulhilo(a: u32, b: u32) -> vec2u {
   let a_lo = a & 0xffffu;
   let a_hi = a >> 16u;
   let b_lo = b & 0xffffu;
   let b_hi = b >> 16u;
   let lo_lo = a_lo * b_lo;
-  let hi_lo = a_hi * b_lo;
-  let lo_hi = a_lo * b_hi;
-  let hi_hi = a_hi * b_hi;
-  let cross = (lo_lo >> 16u) + (hi_lo & 0xffffu) + (lo_hi & 0xffffu);
-  let hi = hi_hi + (hi_lo >> 16u) + (lo_hi >> 16u) + (cross >> 16u);
-  return vec2u(hi, a * b);
+  let t = a_lo * b_hi + (lo_lo >> 16u);
+  let u = a_hi * b_lo + (t & 0xffffu);
+  return vec2u(a_hi * b_hi + (t >> 16u) + (u >> 16u), (u << 16u) | (lo_lo & 0xffffu));
 }
 
+fn philox_round(x: vec4u, k: vec2u) -> vec4u {
+  let p0 = philox_mulhilo(0xd2511f53u, x.x);
+  let p1 = philox_mulhilo(0xcd9e8d57u, x.z);
+  return vec4u(p1.x ^ x.y ^ k.x, p1.y, p0.x ^ x.w ^ k.y, p0.y);
+}
+
+// Ten rounds written out, with the key schedule k_r = key + r·(0x9e3779b9, 0xbb67ae85).
 fn philox4x32_10(counter: vec4u, key: vec2u) -> vec4u {
-  var x = counter;
-  var k = key;
-  for (var round = 0u; round < 10u; round++) {
-    let p0 = philox_mulhilo(0xd2511f53u, x.x);
-    let p1 = philox_mulhilo(0xcd9e8d57u, x.z);
-    x = vec4u(p1.x ^ x.y ^ k.x, p1.y, p0.x ^ x.w ^ k.y, p0.y);
-    k = k + vec2u(0x9e3779b9u, 0xbb67ae85u);
-  }
-  return x;
+  let w = vec2u(0x9e3779b9u, 0xbb67ae85u);
+  var x = philox_round(counter, key);
+  x = philox_round(x, key + w);
+  x = philox_round(x, key + 2u * w);
+  x = philox_round(x, key + 3u * w);
+  x = philox_round(x, key + 4u * w);
+  x = philox_round(x, key + 5u * w);
+  x = philox_round(x, key + 6u * w);
+  x = philox_round(x, key + 7u * w);
+  x = philox_round(x, key + 8u * w);
+  return philox_round(x, key + 9u * w);
 }
 
 // cos and sin of 2π·u for u in [0, 1), to ~1 ulp of f32 on every GPU: WGSL promises only
@@ -41,25 +48,27 @@ fn cos_sin_turns(u: f32) -> vec2f {
   let s = theta * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0)))));
   let c = 1.0 + t2 * (-0.5 + t2 * (1.0 / 24.0 + t2 * (-1.0 / 720.0 + t2 * (1.0 / 40320.0 + t2 * (-1.0 / 3628800.0)))));
   // Angle = quarter·π/2 + π/4 + θ: first add the eighth turn, then rotate by quarter turns.
+  // Selects, not a switch: lanes of a SIMD group take different quarters, and a branch-free
+  // rotation costs less than divergent control flow (the numbers are the same).
   let e = vec2f(c - s, c + s) * 0.7071067811865476;
-  switch (u32(quarter)) {
-    case 0u: { return e; }
-    case 1u: { return vec2f(-e.y, e.x); }
-    case 2u: { return -e; }
-    default: { return vec2f(e.y, -e.x); }
-  }
+  let q = u32(quarter);
+  let odd = vec2f(-e.y, e.x);
+  let rotated = select(e, odd, (q & 1u) == 1u);
+  return select(rotated, -rotated, q >= 2u);
 }
 
 // -2·log(u) for u = k·2^-24, k in [1, 2^24]. Near u = 1 the builtin log's error (2^-21
 // absolute) would dominate the small radius, so there log(u) = 2·atanh(s), s = (u-1)/(u+1),
 // is summed as a series with 1-u formed exactly from the integer (|s| ≤ 1/3, error < 1e-9).
 fn minus_two_log(k: u32) -> f32 {
-  if (k <= 0x800000u) { return -2.0 * log(f32(k) * 5.9604644775390625e-8); }
+  // Both forms are evaluated and one is selected: half the lanes take each, so a branch would
+  // run both anyway, with divergence on top.
+  let near_zero = -2.0 * log(f32(k) * 5.9604644775390625e-8);
   let v = f32(0x1000000u - k) * 5.9604644775390625e-8;
   let s = v / (2.0 - v);
   let s2 = s * s;
   let series = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0 + s2 / 17.0)))))));
-  return 4.0 * s * series;
+  return select(4.0 * s * series, near_zero, k <= 0x800000u);
 }
 
 // Four N(0,1) from one block: two Box–Muller pairs. u1 in (0,1] keeps log() finite.
