@@ -134,10 +134,10 @@ describe('the experiment page', () => {
     await waitForAdapter(page);
     const run = page.getByTestId('run-button');
     await page.getByTestId('param-eta').fill('-1');
-    await expect.poll(() => page.getByTestId('error-eta').innerText()).toMatch(/got -1; allowed: .*> 0/);
+    await expect.poll(() => page.getByTestId('error-eta').innerText()).toBe('η: got −1; allowed: a number > 0');
     expect(await page.getByTestId('param-eta').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('param-paths').fill('lots');
-    await expect.poll(() => page.getByTestId('error-paths').innerText()).toBe('paths: "lots" is not a number');
+    await expect.poll(() => page.getByTestId('error-paths').innerText()).toBe('paths: got "lots", not a number; allowed: an integer from 1 to 2²⁴ (16 777 216)');
     expect(await run.isDisabled()).toBe(true);
     expect(await page.getByTestId('run-blocked').innerText()).toMatch(/Fix the 2 highlighted fields/);
     await shot('invalid-params');
@@ -260,7 +260,7 @@ describe('the experiment page', () => {
     await expect.poll(state, { timeout: WAIT_MS }).toBe('cancelled');
     const banner = page.getByTestId('result-banner');
     expect(await banner.getAttribute('data-cancelled')).toBe('true');
-    expect(await banner.innerText()).toContain('cancelled: partial result');
+    expect(await banner.innerText()).toContain('Cancelled: partial result.');
     const result = JSON.parse((await page.evaluate(() => window.samSde.resultJson()))!) as SimulationResult;
     expect(result.cancelled).toBe(true);
     expect(result.runs.length).toBeGreaterThanOrEqual(1);
@@ -288,8 +288,12 @@ describe('the experiment page', () => {
     await page.getByTestId('param-steps').fill('300');
     for (const name of ['USAM', 'DNSAM']) await page.getByTestId('param-algorithms').getByLabel(name, { exact: true }).uncheck();
     for (const name of ['SGD-SDE', 'USAM-SDE', 'DNSAM-SDE']) await page.getByTestId('param-models').getByLabel(name, { exact: true }).uncheck();
+    // One path-step count (issue 14, item 8): the label counts both passes, as the status does after the run.
+    const planned = (await page.getByTestId('run-next').innerText()).match(/, ([\d\u202f]+) path-steps \(two passes\)$/)?.[1];
+    expect(planned?.replace(/\u202f/g, '')).toBe(String(2 * 2 * 3 * Number(quick.paths) * 300));
     await runToEnd();
     expect(await state()).toBe('complete');
+    expect(await page.getByTestId('run-status').innerText()).toMatch(new RegExp(`^Done: ${planned} path-steps in`));
     const view = page.getByTestId('saddle-view');
     expect(await view.locator('sam-plot').first().getAttribute('note')).toBe('trap radius 0.0100');
     // ‖x_t‖ at each ρ (3 dynamics × 151 records), then the escaped fraction at each ρ.
@@ -305,6 +309,15 @@ describe('the experiment page', () => {
     expect(series(0.1, 'SAM').escaped?.at(-1)).toBe(0);
     expect(series(0.1, 'SGD').escaped?.at(-1)).toBe(1);
     await shot('saddle');
+    // Issue 14, item 1: the loss f(x) goes negative past the saddle; log y then gives way to a
+    // linear axis with a note, and every point of every dynamics is still drawn (3 × 151 per ρ).
+    const traj = page.getByTestId('trajectory-view');
+    await traj.getByTestId('traj-observable').selectOption('loss');
+    await traj.getByTestId('traj-family').selectOption('all');
+    await expect.poll(() => plotPoints('trajectory-view')).toEqual([453, 453]);
+    const notes = await traj.getByTestId('plot-note').allInnerTexts();
+    expect(notes.some((n) => /^Linear y: loss f\(x\) reaches -/.test(n)), notes.join(' | ')).toBe(true);
+    await shot('saddle-loss');
   });
 
   test('imports a result.json: a convergence-order result draws its panel without running', async () => {

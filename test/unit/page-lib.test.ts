@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { resolveConfig } from '../../src/config/schema.js';
 import { RESULT_SCHEMA } from '../../src/simulate/result.js';
-import { orderValuesFrom, paramsFromConfig, validateOrder, validateParams, type ParamValues, type RawConfig } from '../../web/lib/params.js';
+import { ALLOWED, orderValuesFrom, paramsFromConfig, validateOrder, validateParams, type ParamValues, type RawConfig } from '../../web/lib/params.js';
 import { resolveExperiment } from '../../src/experiments/config.js';
 import { findExperiment } from '../../src/experiments/registry.js';
 import { decodeState, encodeState } from '../../web/lib/url-state.js';
@@ -61,20 +61,23 @@ describe('parameter panel model (web/lib/params.ts)', () => {
 
   const bad = (patch: Partial<ParamValues>) => validateParams(quadratic, { ...paramsFromConfig(quadratic), ...patch });
 
-  test('reports several bad fields at once, each beside its input, in the schema\'s words', () => {
+  test('reports several bad fields at once, each beside its input, in one voice: symbol, value got, what is allowed (the hint)', () => {
     const { config, errors } = bad({ eta: '-1', paths: '0', rho: '0.1, x', substeps: '2.5' });
     expect(config).toBeUndefined();
-    expect(errors.eta).toMatch(/got -1; allowed: .*> 0/);
-    expect(errors.paths).toMatch(/got 0; allowed: an integer in 1\.\./);
-    expect(errors.rho).toBe('ρ: "x" is not a number');
-    expect(errors.substeps).toMatch(/got 2\.5; allowed: an integer in 1\.\.1024/);
+    expect(errors.eta).toBe(`η: got −1; allowed: ${ALLOWED.eta}`);
+    expect(errors.paths).toBe('paths: got 0; allowed: an integer from 1 to 2²⁴ (16 777 216)');
+    expect(errors.rho).toBe(`ρ: got "x", not a number; allowed: ${ALLOWED.rho}`);
+    expect(errors.substeps).toBe('substeps m: got 2.5; allowed: an integer from 1 to 1024');
     expect(Object.keys(errors).sort()).toEqual(['eta', 'paths', 'rho', 'substeps']);
   });
 
   test('empty and non-numeric text, negative ρ, no dynamics at all', () => {
-    expect(bad({ sigma: '' }).errors.sigma).toBe('σ is required');
-    expect(bad({ steps: 'ten' }).errors.steps).toBe('steps: "ten" is not a number');
-    expect(bad({ rho: '0.1, -0.2' }).errors.rho).toMatch(/^rho\[1\]: got -0\.2/);
+    expect(bad({ sigma: '' }).errors.sigma).toBe(`σ: empty; allowed: ${ALLOWED.sigma}`);
+    expect(bad({ steps: 'ten' }).errors.steps).toBe(`steps: got "ten", not a number; allowed: ${ALLOWED.steps}`);
+    expect(bad({ steps: '1e9' }).errors.steps).toBe('steps: got 1000000000; allowed: an integer from 1 to 10⁸');
+    expect(bad({ rho: '0.1, -0.2' }).errors.rho).toBe(`ρ: got −0.2; allowed: ${ALLOWED.rho}`);
+    // The form has no batchSize (mode B): the σ message does not offer it.
+    expect(bad({ sigma: '-1' }).errors.sigma).toBe('σ: got −1; allowed: a number ≥ 0');
     expect(bad({ algorithms: [], models: [] }).errors.algorithms).toMatch(/at least one algorithm or model/);
   });
 
@@ -106,13 +109,13 @@ describe('convergence-order ladder in the panel (web/lib/params.ts)', () => {
 
   test('bad ladders and configs unfit for an order run are reported on their fields', () => {
     const values = orderValuesFrom(experiment.order!);
-    expect(validateOrder({ ...values, etas: '0.1' }, config).errors.etas).toMatch(/^order\.etas: .*at least two/);
-    expect(validateOrder({ ...values, etas: '0.1, x' }, config).errors.etas).toBe('η ladder: "x" is not a number');
-    expect(validateOrder({ ...values, horizon: '-1' }, config).errors.horizon).toMatch(/^order\.horizon: got -1/);
+    expect(validateOrder({ ...values, etas: '0.1' }, config).errors.etas).toMatch(/^η ladder: .*at least two/);
+    expect(validateOrder({ ...values, etas: '0.1, x' }, config).errors.etas).toBe(`η ladder: got "x", not a number; allowed: ${ALLOWED.etas}`);
+    expect(validateOrder({ ...values, horizon: '-1' }, config).errors.horizon).toMatch(/^T: got −1/);
     expect(validateOrder({ ...values, rhoScaling: 'cubic' }, config).errors.rhoScaling).toMatch(/one of: fixed, linear, sqrt/);
     const m1 = validateOrder(values, { ...config, substeps: 1 });
     expect(m1.spec).toBeUndefined();
-    expect(m1.errors.substeps).toMatch(/^substeps: got 1; allowed: an integer >= 4/);
+    expect(m1.errors.substeps).toMatch(/^substeps m: got 1; allowed: an integer ≥ 4/);
     expect(validateOrder(values, { ...config, coupling: 'independent' }).errors.coupling).toMatch(/"shared"/);
   });
 });

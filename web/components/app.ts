@@ -10,9 +10,12 @@ import {
 } from '../lib/experiments.js';
 import type { PageResult } from '../lib/page-result.js';
 import {
-  orderValuesFrom, paramsFromConfig, pathStepsOf, validateOrder, validateParams,
+  orderValuesFrom, paramsFromConfig, validateOrder, validateParams,
   type OrderValues, type ParamValues, type RawConfig, type Validation,
 } from '../lib/params.js';
+import {
+  divergenceSentence, formatCount, plannedPathSteps, short, viewKind, type ProgressPlan,
+} from '../lib/run-plan.js';
 import type { OrderSpec } from '../../src/experiments/registry.js';
 import { resultToJson } from '../lib/result-io.js';
 import { CUSTOM_ID, decodeState, encodeState } from '../lib/url-state.js';
@@ -24,6 +27,7 @@ import './trajectory-view.js';
 import './error-rho-view.js';
 import './saddle-view.js';
 import './order-view.js';
+import './claim-checks.js';
 import type { RunRequest, SamRunController } from './run-controller.js';
 
 declare global {
@@ -46,9 +50,12 @@ const CUSTOM_TEMPLATE: RawConfig = {
 
 interface Shown {
   result: PageResult;
-  /** Where it came from: a run on this page or an imported file. */
-  source: { kind: 'run'; label: string } | { kind: 'import'; name: string };
+  /** Where it came from: a run on this page (of a registered experiment or not) or an imported file. */
+  source: { kind: 'run'; label: string; experimentId?: string; plan: ProgressPlan } | { kind: 'import'; name: string };
 }
+
+/** Which size preset the panel's values are: the paper's, the quick one, or neither. */
+export type SizeState = 'paper' | 'quick' | 'custom';
 
 @customElement('sam-app')
 export class SamApp extends LitElement {
@@ -56,8 +63,10 @@ export class SamApp extends LitElement {
     :host { display: block; }
     .layout { display: grid; grid-template-columns: minmax(0, 27rem) minmax(0, 1fr); gap: 1rem; align-items: start; }
     .side, .results, .after { display: grid; gap: 0.9rem; min-width: 0; }
-    .banner { border-radius: 6px; padding: 0.5rem 0.75rem; background: #ddf4ff; border: 1px solid #54aeff; font-size: 0.9rem; }
+    .banner { margin: 0; border-radius: 6px; padding: 0.5rem 0.75rem; background: #ddf4ff; border: 1px solid #54aeff; font-size: 0.9rem; }
     .banner.cancelled { background: #fff8c5; border-color: #d4a72c; }
+    .banner.diverged { background: #ffebe9; border-color: #ff8182; }
+    .results > .empty { padding: 1rem; }
     .empty { border: 1px dashed #8c959f; border-radius: 6px; padding: 2rem 1rem; color: #57606a; text-align: center; background: #fff; }
     .error { color: #a40e26; }
     @media (max-width: 960px) {
@@ -83,6 +92,7 @@ export class SamApp extends LitElement {
   @query('sam-run-controller') private controller!: SamRunController;
   private validation: Validation | undefined;
   private request: RunRequest | undefined;
+  private size: SizeState = 'paper';
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -162,13 +172,32 @@ export class SamApp extends LitElement {
     if (unavailable) {
       this.validation = { ...this.validation, config: undefined, errors: { ...this.validation.errors, config: unavailable } };
     }
-    const size = spec ? `${spec.etas.length} step sizes to T = ${spec.horizon}` : config ? `${pathStepsOf(config).toExponential(2)} path-steps` : '';
+    this.size = this.sizeState();
+    const kind = experiment?.kind ?? 'custom';
+    const steps = config ? `${formatCount(plannedPathSteps(kind, config, spec))} path-steps` : '';
+    const what = spec ? `${spec.etas.length} η steps to T = ${spec.horizon}, ${steps}` : kind === 'saddle' ? `${steps} (two passes)` : steps;
+    const sizeName = experiment ? { paper: ' (paper size)', quick: ' (quick size)', custom: ' (custom size)' }[this.size] : '';
     this.request = config && !unavailable
       ? {
-          label: `${experiment?.title ?? 'pasted config'}${this.quick && experiment ? ' (quick size)' : ''}, ${size}`,
-          run: runFor(experiment, config, spec),
+          label: `${experiment?.title ?? 'Pasted config'}${sizeName}, ${what}`,
+          plan: { kind, config, order: spec },
+          experimentId: experiment?.id,
+          run: runFor(experiment, config, spec, this.quick),
         }
       : undefined;
+  }
+
+  /** Paper or quick when the panel holds exactly that preset's values (ladder included); custom once edited. */
+  private sizeState(): SizeState {
+    const experiment = this.experiment;
+    if (!experiment || !this.values) return 'custom';
+    const same = (quick: boolean) => {
+      const values = paramsFromConfig(experimentConfig(experiment, quick));
+      const order = experiment.order ? orderValuesFrom(experiment.order) : undefined;
+      return JSON.stringify(values) === JSON.stringify(this.values) && JSON.stringify(order) === JSON.stringify(this.order);
+    };
+    if (hasQuick(experiment) && same(true)) return 'quick';
+    return same(false) ? 'paper' : 'custom';
   }
 
   private writeUrl(): void {
@@ -216,14 +245,17 @@ export class SamApp extends LitElement {
         <sam-parameter-panel .values=${this.values} .errors=${errors} ?disabled=${this.running}
           .configText=${this.experimentId === CUSTOM_ID ? this.configText : undefined} .order=${this.order}
           @order-change=${(e: CustomEvent<{ order: OrderValues }>) => (this.order = e.detail.order)}
-          ?hasQuick=${Boolean(experiment && hasQuick(experiment))} ?quick=${this.quick}
+          ?hasQuick=${Boolean(experiment && hasQuick(experiment))} size=${this.size}
           @params-change=${(e: CustomEvent<{ values: ParamValues }>) => (this.values = e.detail.values)}
           @preset=${(e: CustomEvent<{ quick: boolean }>) => this.applyPreset(e.detail.quick)}
           @config-text-change=${(e: CustomEvent<{ text: string }>) => this.setConfigText(e.detail.text)}></sam-parameter-panel>
         <sam-run-controller .context=${this.context} .request=${this.request}
           blocked=${errorCount > 0 ? `Fix the ${errorCount === 1 ? 'highlighted field' : `${errorCount} highlighted fields`} to run.` : ''}
           @run-state=${(e: CustomEvent<{ running: boolean }>) => (this.running = e.detail.running)}
-          @run-update=${(e: CustomEvent<{ result: PageResult }>) => (this.shown = { result: e.detail.result, source: { kind: 'run', label: this.request?.label ?? '' } })}
+          @run-update=${(e: CustomEvent<{ result: PageResult; request: RunRequest }>) => (this.shown = {
+            result: e.detail.result,
+            source: { kind: 'run', label: e.detail.request.label, experimentId: e.detail.request.experimentId, plan: e.detail.request.plan },
+          })}
         ></sam-run-controller>
         <div class="after">
           <slot name="adapter"></slot>
@@ -248,19 +280,44 @@ export class SamApp extends LitElement {
         <strong>Run</strong> — or import a result.json.</div>`;
     }
     const r = shown.result;
-    const what = shown.source.kind === 'import' ? `Imported ${shown.source.name}` : this.running ? `Running: ${shown.source.label}` : shown.source.label;
+    const source = shown.source;
+    const kind = viewKind(r, source.kind === 'run' ? source.experimentId ?? '' : undefined);
+    const experimentId = source.kind === 'run' ? source.experimentId : r.experiment?.id;
+    const experiment = experimentId ? findExperiment(experimentId) : undefined;
+    const what = source.kind === 'import' ? `Imported ${source.name}` : this.running ? `Running: ${source.label}` : source.label;
+    const plannedOrder = source.kind === 'run' ? source.plan.order : undefined;
+    // While an order run streams, the views show the η step in progress (a plain simulation result).
+    const streamingRung = kind === 'order' && !r.order;
+    const diverged = divergenceSentence(r);
     return html`
-      <p class=${`banner ${r.cancelled ? 'cancelled' : ''}`} data-testid="result-banner" data-source=${shown.source.kind}
-        data-cancelled=${String(r.cancelled)} data-runs=${r.runs.length}>
-        ${what}. ${r.order
-          ? `${r.config.paths} paths, η ∈ {${r.order.etas.join(', ')}} to T = ${r.order.horizon}`
-          : `${r.config.paths} paths × ${r.config.steps} steps, η = ${r.config.eta}, ρ = ${r.runs.map((x) => x.rho).join(', ')}`}${r.cancelled ? ' — cancelled: partial result' : ''}.
+      <p class=${`banner ${r.cancelled ? 'cancelled' : ''}`} data-testid="result-banner" data-source=${source.kind}
+        data-cancelled=${String(r.cancelled)} data-runs=${r.runs.length} data-kind=${kind}>
+        ${what}. ${this.sizeLine(r, plannedOrder)}${r.cancelled ? ' Cancelled: partial result.' : ''}
         Adapter: ${r.adapter.description || r.adapter.architecture || r.adapter.vendor}.
       </p>
-      ${r.order ? html`<sam-order-view .order=${r.order}></sam-order-view>` : nothing}
-      ${r.config.problem.kind === 'saddle' ? html`<sam-saddle-view .result=${r}></sam-saddle-view>` : nothing}
-      ${r.order ? nothing : html`<sam-error-rho-view .result=${r}></sam-error-rho-view>`}
+      ${diverged ? html`<p class="banner diverged" role="note" data-testid="divergence-banner">${diverged}</p>` : nothing}
+      ${r.order && r.order.etas.length === 0
+        ? html`<p class="empty" data-testid="order-nothing-finished">No η step finished before the run was cancelled, so there is
+            no weak error to show and nothing to fit.${plannedOrder ? ` The first step (η = ${short(plannedOrder.etas[0])}) was still running; η steps run one after another, largest first.` : ''}</p>`
+        : nothing}
+      ${r.order && r.order.etas.length > 0 ? html`<sam-order-view .order=${r.order} .planned=${plannedOrder}></sam-order-view>` : nothing}
+      ${kind === 'saddle' ? html`<sam-saddle-view .result=${r}></sam-saddle-view>` : nothing}
+      ${kind === 'validation' || streamingRung ? html`<sam-error-rho-view .result=${r}></sam-error-rho-view>` : nothing}
+      ${!streamingRung && experiment && (kind === 'order' ? (r.order?.etas.length ?? 0) >= 2 : r.runs.length > 0) ? html`<sam-claim-checks .experiment=${experiment} .result=${r}></sam-claim-checks>` : nothing}
       <sam-trajectory-view .result=${r}></sam-trajectory-view>`;
+  }
+
+  /** The banner's size sentence: paths, steps, η and ρ (or the η steps an order run finished). */
+  private sizeLine(r: PageResult, plannedOrder: OrderSpec | undefined): string {
+    if (r.order) {
+      const done = r.order.etas.map(short).join(', ');
+      const planned = plannedOrder ?? undefined;
+      const of = planned && planned.etas.length !== r.order.etas.length ? ` of the planned ${planned.etas.map(short).join(', ')}` : '';
+      return r.order.etas.length === 0
+        ? `${r.config.paths} paths; no η step finished${of}.`
+        : `${r.config.paths} paths, η steps finished: ${done}${of}, to T = ${r.order.horizon}.`;
+    }
+    return `${r.config.paths} paths × ${r.config.steps} steps, η = ${short(r.config.eta)}, ρ = ${r.runs.map((x) => short(x.rho)).join(', ') || 'none finished'}.`;
   }
 }
 

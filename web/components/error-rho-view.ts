@@ -2,12 +2,15 @@
 // an algorithm, against ρ on log–log axes, with guides at ρ = η and ρ = √η. The paper's metric
 // (relMaxError) or the weak error with its 95 % interval.
 import * as Plot from '@observablehq/plot';
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { OBSERVABLES, type Observable } from '../../src/dynamics/names.js';
 import type { PageResult } from '../lib/page-result.js';
 import { colorOf, DASH_DRIFT, DASH_SDE } from '../lib/palette.js';
 import { OBSERVABLE_LABELS, Z95, errorRhoPoints, type ErrorRhoPoint } from '../lib/plot-data.js';
+import { coincidences, fitDomain, formatTick, ticksFor } from '../lib/plot-scales.js';
+import { short } from '../lib/run-plan.js';
+import { sortRows, type SortKey } from '../lib/table-sort.js';
 import { viewStyles } from './view-styles.js';
 import './plot-figure.js';
 import type { PlotSpec } from './plot-figure.js';
@@ -33,11 +36,17 @@ function pairDash(p: { algorithm: string; model: string }): string | undefined {
 
 @customElement('sam-error-rho-view')
 export class SamErrorRhoView extends LitElement {
-  static styles = viewStyles;
+  static styles = [viewStyles, css`
+    th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+    th button:focus-visible { outline: 3px solid #80b3ff; outline-offset: 1px; }
+    td.num, th.num { text-align: right; }
+    .table-wrap { overflow-x: auto; }
+  `];
 
   @property({ attribute: false }) result: PageResult | undefined;
   @state() private metric: Metric = 'relMaxError';
   @state() private observable: Observable = 'g';
+  @state() private sort: { key: SortKey; descending: boolean } = { key: 'rho', descending: false };
 
   render(): TemplateResult | typeof nothing {
     const result = this.result;
@@ -45,8 +54,9 @@ export class SamErrorRhoView extends LitElement {
     const eta = result.config.eta;
     return html`<section aria-labelledby="err-title" data-testid="error-rho-view">
       <h2 id="err-title">Error against ρ</h2>
-      <p class="hint">Each model against an algorithm, per ρ. Guides at ρ = η = ${eta} and ρ = √η = ${Math.sqrt(eta).toPrecision(3)}.
-        Solid: the SGD SDE as a model of USAM/DNSAM/SAM; dashed: the algorithm's own SDE; dotted: drift-only ablation.</p>
+      <p class="hint">Each model against an algorithm, per ρ. Guides at ρ = η = ${short(eta)} and ρ = √η = ${short(Math.sqrt(eta))} where they
+        fall inside the data's range. Colour: the algorithm. Solid: the SGD SDE as a model of USAM/DNSAM/SAM; dashed: the algorithm's own SDE;
+        dotted: drift-only ablation.</p>
       <div class="controls">
         <label>Metric
           <select data-testid="err-metric" @change=${(e: Event) => (this.metric = (e.target as HTMLSelectElement).value as Metric)}>
@@ -54,14 +64,35 @@ export class SamErrorRhoView extends LitElement {
           </select>
         </label>
         <label>Observable
-          <select @change=${(e: Event) => (this.observable = (e.target as HTMLSelectElement).value as Observable)}>
+          <select data-testid="err-observable" @change=${(e: Event) => (this.observable = (e.target as HTMLSelectElement).value as Observable)}>
             ${OBSERVABLES.map((o) => html`<option value=${o} ?selected=${o === this.observable}>${OBSERVABLE_LABELS[o]}</option>`)}
           </select>
         </label>
       </div>
       <sam-plot heading="Error against ρ (log–log)" note=${`observable ${OBSERVABLE_LABELS[this.observable]}`}
         fileName=${`error-vs-rho-${this.metric}-${this.observable}`} .spec=${this.spec(result)}></sam-plot>
+      ${this.table(result)}
     </section>`;
+  }
+
+  private table(result: PageResult): TemplateResult {
+    const rows = sortRows(errorRhoPoints(result, this.observable), this.sort.key, this.sort.descending);
+    const column = (key: SortKey, label: string, num = true) => {
+      const active = this.sort.key === key;
+      return html`<th scope="col" class=${num ? 'num' : ''} aria-sort=${active ? (this.sort.descending ? 'descending' : 'ascending') : 'none'}>
+        <button type="button" data-testid=${`sort-${key}`} @click=${() => (this.sort = { key, descending: active ? !this.sort.descending : false })}>
+          ${label}${active ? (this.sort.descending ? ' ▼' : ' ▲') : ''}</button></th>`;
+    };
+    return html`<div class="table-wrap"><table data-testid="comparisons-table">
+      <caption class="hint">Comparisons on ${OBSERVABLE_LABELS[this.observable]}: press a column heading to sort by it.
+        Weak error ± its Monte Carlo standard error; band: the paper's tolerance band.</caption>
+      <thead><tr>${column('algorithm', 'Algorithm', false)}${column('model', 'Model', false)}${column('rho', 'ρ')}
+        ${column('relMaxError', 'relMaxError')}${column('band', 'Band')}${column('weakError', 'Weak error ± SE')}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr data-testid="comparison-row" data-rho=${r.rho} data-rel=${r.relMaxError}>
+        <td>${r.algorithm}</td><td>${r.model}</td><td class="num">${short(r.rho)}</td>
+        <td class="num">${num(r.relMaxError)}</td><td class="num">${num(r.band)}</td>
+        <td class="num">${num(r.weakError)} ± ${num(r.weakErrorStderr)}</td></tr>`)}</tbody>
+    </table></div>`;
   }
 
   private spec(result: PageResult): PlotSpec {
@@ -71,32 +102,48 @@ export class SamErrorRhoView extends LitElement {
     const pairs = [...new Set(all.map((p) => p.pair))];
     const byPair = (pair: string) => points.filter((p) => p.pair === pair).sort((a, b) => a.rho - b.rho);
     const eta = result.config.eta;
-    // A guide label at the right edge of the data would run off the frame: it goes to the left of its line.
-    const right = Math.max(eta, Math.sqrt(eta), ...all.map((p) => p.rho));
-    const guides = [{ rho: eta, label: 'ρ = η' }, { rho: Math.sqrt(eta), label: 'ρ = √η' }]
-      .map((g) => ({ ...g, anchor: g.rho >= right ? 'end' : 'start', dx: g.rho >= right ? -4 : 4 }));
+    // The axes fit the data: the guides are drawn only where they fall inside its ρ range.
+    const xDomain = fitDomain(points.map((p) => p.rho), 'log', 0.08);
+    const inside = (rho: number) => xDomain !== undefined && rho >= xDomain[0] && rho <= xDomain[1];
+    const right = xDomain?.[1] ?? 0;
+    const guides = [{ rho: eta, label: 'ρ = η' }, { rho: Math.sqrt(eta), label: 'ρ = √η' }].filter((g) => inside(g.rho))
+      .map((g) => ({ ...g, anchor: g.rho >= right / 1.5 ? 'end' : 'start', dx: g.rho >= right / 1.5 ? -4 : 4 }));
     const bars = metric === 'weakError'
       ? points.filter((p) => Number.isFinite(p.weakErrorStderr)).map((p) => ({
-          ...p,
-          lo: Math.max(p.weakError - Z95 * p.weakErrorStderr, p.weakError / 10),
-          hi: p.weakError + Z95 * p.weakErrorStderr,
+          ...p, lo: p.weakError - Z95 * p.weakErrorStderr, hi: p.weakError + Z95 * p.weakErrorStderr,
         }))
       : [];
-    const dropped = all.length - points.length;
+    const yDomain = fitDomain([...points.map((p) => p[metric]), ...bars.flatMap((b) => [b.lo, b.hi])], 'log', 0.05);
+    // An interval reaching 0 or below has no lower end on a log axis: it is cut at the axis.
+    const cut = bars.filter((b) => !(b.lo > 0)).length;
+    const shownBars = bars.map((b) => ({ ...b, lo: b.lo > 0 ? b.lo : yDomain?.[0] ?? b.weakError / 10 }));
+    const dropped = all.filter((p) => !(Number.isFinite(p[metric]) && p[metric] > 0));
+    const missing = dropped.filter((p) => !Number.isFinite(p[metric])).length;
+    const zero = dropped.length - missing;
+    const notes: string[] = [];
+    if (missing > 0) notes.push(`${missing} value${missing === 1 ? '' : 's'} missing (every path of a dynamics diverged, or the run was cut short): not drawn.`);
+    if (zero > 0) notes.push(`${zero} value${zero === 1 ? '' : 's'} exactly 0 (the model coincides with its algorithm): not drawable on a log axis, listed in the table.`);
+    if (cut > 0) notes.push(`${cut} interval${cut === 1 ? '' : 's'} reach${cut === 1 ? 'es' : ''} 0: cut at the axis.`);
+    const twins = coincidences(pairs.map((pair) => ({
+      key: pair, values: result.runs.map((run) => all.find((p) => p.pair === pair && p.rho === run.rho)?.[metric] ?? NaN),
+    })));
+    if (twins.size > 0) notes.push(`Coinciding lines: ${[...twins].map(([a, b]) => `${a} = ${b}`).join('; ')}.`);
     return {
       points: points.length,
+      notes,
+      empty: points.length === 0 && missing > 0 ? 'Nothing to draw: every value is missing (diverged paths).' : undefined,
       description: `${metric} of ${pairs.length} algorithm–model pairs against ρ on log–log axes`
-        + (dropped > 0 ? ` (${dropped} zero or missing values not drawn)` : ''),
+        + (dropped.length > 0 ? ` (${dropped.length} zero or missing values not drawn)` : ''),
       legend: pairs.map((pair) => {
         const p = all.find((q) => q.pair === pair) as ErrorRhoPoint;
-        return { label: pair, color: colorOf(p.algorithm), dash: pairDash(p) };
+        return { label: twins.has(pair) ? `${pair} (same as ${twins.get(pair)})` : pair, color: colorOf(p.algorithm), dash: pairDash(p) };
       }),
       draw: (width) => Plot.plot({
         width,
         height: Math.round(Math.min(380, Math.max(260, width * 0.5))),
         marginLeft: 60,
-        x: { type: 'log', label: 'ρ', grid: true, tickFormat: '~g' },
-        y: { type: 'log', label: metric, grid: true, tickFormat: '.0e', ticks: 6 },
+        x: { type: 'log', label: 'ρ', grid: true, tickFormat: formatTick, domain: xDomain, ...(xDomain ? ticksFor(xDomain) : {}) },
+        y: { type: 'log', label: metric, grid: true, tickFormat: formatTick, domain: yDomain, ...(yDomain ? ticksFor(yDomain) : {}) },
         marks: [
           Plot.ruleX(guides, { x: 'rho', stroke: '#8c959f', strokeDasharray: '4 4' }),
           ...guides.map((g) => Plot.text([g], { x: 'rho', text: 'label', frameAnchor: 'top', dy: 4, dx: g.dx, textAnchor: g.anchor as 'start' | 'end', fill: '#57606a' })),
@@ -104,9 +151,9 @@ export class SamErrorRhoView extends LitElement {
             const rows = byPair(pair);
             if (rows.length === 0) return [];
             const color = colorOf(rows[0].algorithm);
-            const pairBars = bars.filter((b) => b.pair === pair);
+            const pairBars = shownBars.filter((b) => b.pair === pair);
             return [
-              ...(pairBars.length > 0 ? [Plot.ruleX(pairBars, { x: 'rho', y1: 'lo', y2: 'hi', stroke: color, strokeOpacity: 0.6 })] : []),
+              ...(pairBars.length > 0 ? [Plot.ruleX(pairBars, { x: 'rho', y1: 'lo', y2: 'hi', stroke: color, strokeOpacity: 0.6, clip: true })] : []),
               Plot.line(rows, { x: 'rho', y: metric, stroke: color, strokeWidth: 1.6, strokeDasharray: pairDash(rows[0]) }),
               Plot.dot(rows, { x: 'rho', y: metric, fill: color, r: 3 }),
             ];
@@ -115,4 +162,10 @@ export class SamErrorRhoView extends LitElement {
       }) as SVGSVGElement,
     };
   }
+}
+
+function num(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
 }

@@ -1,7 +1,7 @@
 // <sam-experiment-picker>: the registered experiments (docs/model.md §6) as a radio group with
 // their descriptions and claims, plus "pasted config". Arrow keys move between entries (native
 // radios); an experiment the simulator cannot run yet is listed, disabled, with the reason.
-import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { CUSTOM_ID } from '../lib/url-state.js';
 
@@ -26,7 +26,14 @@ declare global {
   }
 }
 
-const KIND_LABELS: Record<string, string> = { validation: 'validation', saddle: 'saddle escape', order: 'convergence order' };
+const KIND_LABELS: Record<string, string> = { validation: 'validation', saddle: 'saddle escape', order: 'convergence order', custom: 'custom' };
+/** The groups, in the order the page lists them. */
+const GROUPS: Array<{ kind: string; heading: string }> = [
+  { kind: 'validation', heading: 'Validation: the SDEs against their algorithms' },
+  { kind: 'saddle', heading: 'Saddle escape' },
+  { kind: 'order', heading: 'Convergence order' },
+  { kind: 'custom', heading: 'Custom' },
+];
 
 @customElement('sam-experiment-picker')
 export class SamExperimentPicker extends LitElement {
@@ -34,7 +41,9 @@ export class SamExperimentPicker extends LitElement {
     :host { display: block; }
     fieldset { border: 1px solid var(--sam-border, #d0d7de); border-radius: 6px; background: #fff; margin: 0; padding: 0.5rem 0.75rem 0.75rem; min-width: 0; }
     legend { font-weight: 600; padding: 0 0.25rem; }
-    .list { position: relative; display: grid; gap: 0.35rem; max-height: 24rem; overflow: auto; }
+    .list { display: grid; gap: 0.2rem; }
+    h3 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; color: #57606a; margin: 0.5rem 0 0.1rem; font-weight: 600; }
+    h3:first-child { margin-top: 0; }
     label { display: grid; grid-template-columns: auto 1fr; gap: 0 0.5rem; padding: 0.35rem 0.4rem; border-radius: 5px; cursor: pointer; border: 1px solid transparent; }
     label:hover { background: #f6f8fa; }
     label.selected { border-color: #1f6feb; background: #ddf4ff; }
@@ -60,31 +69,29 @@ export class SamExperimentPicker extends LitElement {
     return html`<fieldset ?disabled=${this.disabled} data-testid="experiment-picker">
       <legend>Experiment</legend>
       <div class="list" role="radiogroup" aria-label="Experiment">
-        ${all.map((e) => {
-          const selected = e.id === this.selected;
-          return html`<label class=${`${selected ? 'selected' : ''} ${e.unavailable ? 'disabled' : ''}`} data-testid=${`experiment-${e.id}`}>
-            <input type="radio" name="experiment" .value=${e.id} .checked=${selected} ?disabled=${Boolean(e.unavailable)}
-              aria-describedby=${`desc-${e.id}`} @change=${() => this.choose(e.id)}>
-            <span class="title">${e.title}<span class="kind">${KIND_LABELS[e.kind] ?? ''}</span></span>
-            <span class="text" id=${`desc-${e.id}`}>${e.description}</span>
-            ${e.claim ? html`<span class="claim">${e.claim}</span>` : nothing}
-            ${e.unavailable ? html`<span class="reason">Not runnable yet: ${e.unavailable}</span>` : nothing}
-          </label>`;
+        ${GROUPS.map((g) => {
+          const members = all.filter((e) => e.kind === g.kind);
+          if (members.length === 0) return nothing;
+          return html`<h3 id=${`group-${g.kind}`} data-testid=${`picker-group-${g.kind}`}>${g.heading}</h3>
+            ${members.map((e) => this.entry(e))}`;
         })}
+        ${all.filter((e) => !GROUPS.some((g) => g.kind === e.kind)).map((e) => this.entry(e))}
       </div>
     </fieldset>`;
   }
 
-  protected updated(changed: PropertyValues): void {
-    // Keep the chosen entry in view inside the scrolling list (a link may pick one far down).
-    if (!changed.has('selected') && !changed.has('entries')) return;
-    const list = this.renderRoot.querySelector<HTMLElement>('.list');
-    const chosen = this.renderRoot.querySelector<HTMLElement>('label.selected');
-    if (!list || !chosen) return;
-    const top = chosen.offsetTop;
-    if (top < list.scrollTop || top + chosen.offsetHeight > list.scrollTop + list.clientHeight) {
-      list.scrollTop = Math.max(0, top - 8);
-    }
+  private entry(e: PickerEntry): TemplateResult {
+    const selected = e.id === this.selected;
+    // Accessible name: the title and kind ("Saddle: quadratic …, saddle escape"); the description
+    // and the claim are the description, not the name.
+    return html`<label class=${`${selected ? 'selected' : ''} ${e.unavailable ? 'disabled' : ''}`} data-testid=${`experiment-${e.id}`}>
+      <input type="radio" name="experiment" .value=${e.id} .checked=${selected} ?disabled=${Boolean(e.unavailable)}
+        aria-label=${`${e.title}, ${KIND_LABELS[e.kind] ?? e.kind}`} aria-describedby=${`desc-${e.id}${e.unavailable ? ` why-${e.id}` : ''}`} @change=${() => this.choose(e.id)}>
+      <span class="title">${e.title}<span class="kind">${KIND_LABELS[e.kind] ?? ''}</span></span>
+      <span class="text" id=${`desc-${e.id}`}>${e.description}</span>
+      ${e.claim && selected ? html`<span class="claim">${e.claim}</span>` : nothing}
+      ${e.unavailable ? html`<span class="reason" id=${`why-${e.id}`}>Not runnable yet: ${e.unavailable}</span>` : nothing}
+    </label>`;
   }
 
   private choose(id: string): void {

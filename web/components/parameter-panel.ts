@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ALGORITHMS, MODELS, type Algorithm, type Model } from '../../src/dynamics/names.js';
-import type { FieldErrors, OrderValues, ParamValues, TextField } from '../lib/params.js';
+import { ALLOWED, type FieldErrors, type OrderValues, type ParamValues, type TextField } from '../lib/params.js';
 
 export type ParamsChangeEvent = CustomEvent<{ values: ParamValues }>;
 export type ConfigTextChangeEvent = CustomEvent<{ text: string }>;
@@ -31,13 +31,13 @@ interface FieldSpec {
 }
 
 const FIELDS: FieldSpec[] = [
-  { field: 'eta', label: 'η (learning rate)', hint: '> 0' },
-  { field: 'rho', label: 'ρ (perturbation radius)', hint: 'one value or a grid, e.g. 0.001, 0.01, 0.1' },
-  { field: 'sigma', label: 'σ (gradient noise)', hint: '≥ 0' },
-  { field: 'steps', label: 'Steps', hint: 'integer ≥ 1' },
-  { field: 'paths', label: 'Paths', hint: 'integer, 1 to 2²⁴' },
-  { field: 'seed', label: 'Seed', hint: 'u32' },
-  { field: 'substeps', label: 'SDE substeps m', hint: 'integer 1 to 1024' },
+  { field: 'eta', label: 'η (learning rate)', hint: ALLOWED.eta },
+  { field: 'rho', label: 'ρ (perturbation radius)', hint: ALLOWED.rho },
+  { field: 'sigma', label: 'σ (gradient noise)', hint: ALLOWED.sigma },
+  { field: 'steps', label: 'Steps', hint: ALLOWED.steps },
+  { field: 'paths', label: 'Paths', hint: ALLOWED.paths },
+  { field: 'seed', label: 'Seed', hint: ALLOWED.seed },
+  { field: 'substeps', label: 'SDE substeps m', hint: ALLOWED.substeps },
 ];
 
 /** η, ρ and steps are set per rung by the order ladder, so an order run does not show them. */
@@ -70,6 +70,7 @@ export class SamParameterPanel extends LitElement {
     .presets { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin-bottom: 0.5rem; font-size: 0.85rem; }
     .presets button { font: inherit; padding: 0.2rem 0.6rem; border-radius: 4px; border: 1px solid #8c959f; background: #f6f8fa; cursor: pointer; }
     .presets button[aria-pressed='true'] { border-color: #1f6feb; background: #ddf4ff; }
+    .size-state { color: #9a6700; font-size: 0.8rem; }
     fieldset:disabled { opacity: 0.75; }
   `;
 
@@ -79,9 +80,9 @@ export class SamParameterPanel extends LitElement {
   @property({ attribute: false }) configText: string | undefined;
   /** A convergence-order run's ladder; undefined for other runs. */
   @property({ attribute: false }) order: OrderValues | undefined;
-  /** Whether the experiment has a quick size, and whether it is the one loaded. */
+  /** Whether the experiment has a quick size, and which preset the values are (custom: edited). */
   @property({ type: Boolean }) hasQuick = false;
-  @property({ type: Boolean }) quick = false;
+  @property() size: 'paper' | 'quick' | 'custom' = 'paper';
   @property({ type: Boolean }) disabled = false;
 
   render(): TemplateResult | typeof nothing {
@@ -92,8 +93,9 @@ export class SamParameterPanel extends LitElement {
       <legend>Parameters</legend>
       ${this.hasQuick ? html`<div class="presets" role="group" aria-label="Size preset">
         <span>Size:</span>
-        <button type="button" aria-pressed=${this.quick ? 'false' : 'true'} data-testid="preset-full" @click=${() => this.preset(false)}>Paper size</button>
-        <button type="button" aria-pressed=${this.quick ? 'true' : 'false'} data-testid="preset-quick" @click=${() => this.preset(true)}>Quick size</button>
+        <button type="button" aria-pressed=${this.size === 'paper' ? 'true' : 'false'} data-testid="preset-full" @click=${() => this.preset(false)}>Paper size</button>
+        <button type="button" aria-pressed=${this.size === 'quick' ? 'true' : 'false'} data-testid="preset-quick" @click=${() => this.preset(true)}>Quick size</button>
+        <span class="size-state" data-testid="preset-state" data-size=${this.size}>${this.size === 'custom' ? 'custom: edited values (press a size to restore it)' : ''}</span>
       </div>` : nothing}
       ${this.configText !== undefined ? this.configArea() : nothing}
       <div class="grid">
@@ -146,8 +148,8 @@ export class SamParameterPanel extends LitElement {
       </div>`;
     };
     return html`
-      ${text('etas', 'η ladder', 'at least two step sizes, e.g. 0.08, 0.04, 0.02, 0.01; each runs ⌈T/η⌉ steps', true)}
-      ${text('horizon', 'Horizon T', '> 0')}
+      ${text('etas', 'η ladder', ALLOWED.etas, true)}
+      ${text('horizon', 'Horizon T', ALLOWED.horizon)}
       <div class="field">
         <label for="p-rhoScaling">ρ rule</label>
         <select id="p-rhoScaling" data-testid="param-rhoScaling" @change=${(e: Event) => set({ rhoScaling: (e.target as HTMLSelectElement).value })}>
@@ -155,7 +157,7 @@ export class SamParameterPanel extends LitElement {
         </select>
         ${this.error('rhoScaling')}
       </div>
-      ${text('rhoScale', 'ρ scale c', '≥ 0')}`;
+      ${text('rhoScale', 'ρ scale c', ALLOWED.rhoScale)}`;
   }
 
   private checks<T extends Algorithm | Model>(field: 'algorithms' | 'models', label: string, all: readonly T[], chosen: readonly T[]): TemplateResult {

@@ -21,6 +21,10 @@ export interface PlotSpec {
   points: number;
   /** One sentence for screen readers: what the chart shows. */
   description: string;
+  /** What the reader must know about this chart (axis changed, values not drawn, divergence): shown above it. */
+  notes?: string[];
+  /** Said instead of "No data to draw yet." when nothing can be drawn for a known reason. */
+  empty?: string;
 }
 
 declare global {
@@ -48,6 +52,7 @@ export class SamPlot extends LitElement {
     button { font: inherit; font-size: 0.8rem; padding: 0.15rem 0.6rem; border-radius: 4px; border: 1px solid #8c959f; background: #f6f8fa; cursor: pointer; }
     button:focus-visible { outline: 3px solid #80b3ff; outline-offset: 2px; }
     .empty { color: #57606a; font-size: 0.9rem; padding: 1rem 0; }
+    ul.notes { margin: 0 0 0.35rem; padding: 0 0 0 1.1rem; font-size: 0.8rem; color: #9a6700; }
   `;
 
   @property() heading = '';
@@ -87,6 +92,8 @@ export class SamPlot extends LitElement {
     const spec = this.spec;
     return html`<figure data-testid="plot" data-plot=${this.fileName} data-points=${spec?.points ?? 0}>
       <figcaption>${this.heading} ${this.note ? html`<span class="note">${this.note}</span>` : nothing}</figcaption>
+      ${spec?.notes && spec.notes.length > 0
+        ? html`<ul class="notes" data-testid="plot-notes">${spec.notes.map((n) => html`<li data-testid="plot-note">${n}</li>`)}</ul>` : nothing}
       ${spec && spec.legend.length > 0 ? html`<ul class="legend" aria-label="Legend">${spec.legend.map((e) => html`<li>${swatch(e)}${e.label}</li>`)}</ul>` : nothing}
       ${spec && spec.points > 0
         ? html`<div class="chart">${this.chart ?? nothing}</div>
@@ -94,7 +101,7 @@ export class SamPlot extends LitElement {
             <button type="button" data-testid="export-svg" @click=${() => this.download('svg')} aria-label="Download ${this.heading} as SVG">SVG</button>
             <button type="button" data-testid="export-png" @click=${() => void this.download('png')} aria-label="Download ${this.heading} as PNG">PNG</button>
           </div>`
-        : html`<p class="empty">No data to draw yet.</p>`}
+        : html`<p class="empty" data-testid="plot-empty">${spec?.empty ?? 'No data to draw yet.'}</p>`}
     </figure>`;
   }
 
@@ -121,7 +128,8 @@ export class SamPlot extends LitElement {
       return el;
     };
     add('rect', { width, height: height + top, fill: '#fff' });
-    add('text', { x: 6, y: 16, 'font-size': 13, 'font-weight': 600 }, doc, `${this.heading}${this.note ? ` — ${this.note}` : ''}`);
+    add('text', { x: 6, y: 16, 'font-size': 13, 'font-weight': 600 }, doc,
+      `${this.heading}${this.note ? ` — ${this.note}` : ''}${this.spec.notes?.length ? ` (${this.spec.notes.join(' ')})` : ''}`);
     this.spec.legend.forEach((entry, i) => {
       const x = 8 + (i % perRow) * LEGEND_COLUMN;
       const y = 24 + Math.floor(i / perRow) * LEGEND_ROW + LEGEND_ROW / 2;

@@ -8,6 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { adapterName, type GpuContext } from '../../src/gpu/device.js';
 import type { Progress } from '../../src/simulate/runner.js';
 import type { PageResult } from '../lib/page-result.js';
+import { formatCount, progressText, type ProgressPlan } from '../lib/run-plan.js';
 
 export interface RunHooks {
   signal: AbortSignal;
@@ -18,10 +19,14 @@ export interface RunHooks {
 export interface RunRequest {
   /** What is run, in words (experiment title and size). */
   label: string;
+  /** What the progress line needs: the kind of run, its config and ladder. */
+  plan: ProgressPlan;
+  /** The registered experiment run; absent for a pasted config. */
+  experimentId?: string;
   run: (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult>;
 }
 
-export type RunUpdateEvent = CustomEvent<{ result: PageResult; final: boolean }>;
+export type RunUpdateEvent = CustomEvent<{ result: PageResult; final: boolean; request: RunRequest }>;
 export type RunStateEvent = CustomEvent<{ running: boolean }>;
 
 declare global {
@@ -73,6 +78,8 @@ export class SamRunController extends LitElement {
   @state() private live: Live = { fraction: 0, pathStepsPerSecond: 0 };
   @state() private elapsed = 0;
   @state() private finished: PageResult | undefined;
+  /** The request of the run in progress or last run (the Run button may already hold the next one). */
+  private current: RunRequest | undefined;
   private startedAt = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastPartial = 0;
@@ -82,6 +89,7 @@ export class SamRunController extends LitElement {
     task: async ([request, ctx]: readonly [RunRequest, GpuContext], { signal }) => {
       this.live = { fraction: 0, pathStepsPerSecond: 0 };
       this.finished = undefined;
+      this.current = request;
       this.startedAt = performance.now();
       this.elapsed = 0;
       this.timer = setInterval(() => (this.elapsed = (performance.now() - this.startedAt) / 1000), 200);
@@ -139,7 +147,8 @@ export class SamRunController extends LitElement {
   }
 
   private emit(result: PageResult, final: boolean): void {
-    this.dispatchEvent(new CustomEvent('run-update', { detail: { result, final }, bubbles: true, composed: true }));
+    const request = this.current;
+    this.dispatchEvent(new CustomEvent('run-update', { detail: { result, final, request }, bubbles: true, composed: true }));
   }
 
   private announceState(running: boolean): void {
@@ -167,6 +176,7 @@ export class SamRunController extends LitElement {
         <dt>Elapsed</dt><dd data-testid="run-elapsed" data-value=${this.elapsed}>${this.elapsed.toFixed(1)} s</dd>
         <dt>Path-steps/s</dt><dd data-testid="run-rate" data-value=${this.live.pathStepsPerSecond}>${this.live.pathStepsPerSecond > 0 ? this.live.pathStepsPerSecond.toExponential(2) : '—'}</dd>
         <dt>Adapter</dt><dd data-testid="run-adapter">${this.context ? adapterName(this.context.adapter) : 'none'}</dd>
+        <dt>Next run</dt><dd data-testid="run-next">${this.request ? this.request.label : 'none: the parameters need fixing'}</dd>
       </dl>
     </section>`;
   }
@@ -183,13 +193,14 @@ export class SamRunController extends LitElement {
   private statusLine(): TemplateResult | string {
     const request = this.request;
     return this.task.render({
-      initial: () => (request ? `Ready: ${request.label}.` : ''),
-      pending: () => (this.live.fraction === 0
+      initial: () => (request ? 'Ready: press Run to start the next run below.' : ''),
+      pending: () => (this.live.fraction === 0 || !this.current
         ? 'Compiling shaders and starting…'
-        : `Running${this.live.rho !== undefined ? ` ρ = ${this.live.rho}` : ''}: ${(100 * this.live.fraction).toFixed(1)} %`),
+        : `Running. ${progressText(this.current.plan, { fraction: this.live.fraction, runIndex: this.live.runIndex ?? 0 })}`),
       complete: (result: PageResult) => (result.cancelled
-        ? html`<span class="warn">Cancelled: the partial result below covers what finished (${(100 * this.live.fraction).toFixed(0)} %).</span>`
-        : `Done: ${result.timing.pathSteps.toExponential(3)} path-steps in ${result.timing.wallSeconds.toFixed(2)} s.`),
+        ? html`<span class="warn">Cancelled at ${Math.round(100 * this.live.fraction)} % overall: the result below keeps what finished
+            (${formatCount(result.timing.pathSteps)} path-steps).</span>`
+        : `Done: ${formatCount(result.timing.pathSteps)} path-steps in ${result.timing.wallSeconds.toFixed(2)} s.`),
       error: (e: unknown) => html`<span class="error" data-testid="run-error">Run failed: ${e instanceof Error ? e.message : String(e)}</span>`,
     }) ?? '';
   }

@@ -3,12 +3,14 @@
 // result carries it.
 import * as Plot from '@observablehq/plot';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { RunResult } from '../../src/simulate/result.js';
 import type { PageResult } from '../lib/page-result.js';
 import { colorOf, dashOf } from '../lib/palette.js';
 import { trapRadius } from '../../src/experiments/saddle.js';
 import { escapedFraction, trajectoryPoints } from '../lib/plot-data.js';
+import { chooseYScale, fitDomain, formatTick, ticksFor } from '../lib/plot-scales.js';
+import { divergenceNote } from '../lib/run-plan.js';
 import { viewStyles } from './view-styles.js';
 import './plot-figure.js';
 import type { LegendEntry, PlotSpec } from './plot-figure.js';
@@ -29,16 +31,22 @@ export class SamSaddleView extends LitElement {
   `];
 
   @property({ attribute: false }) result: PageResult | undefined;
+  @state() private bands = true;
 
   render(): TemplateResult | typeof nothing {
     const result = this.result;
-    if (!result || result.config.problem.kind !== 'saddle' || result.runs.length === 0) return nothing;
+    // Shown for every saddle experiment (the page picks the view by the experiment's kind).
+    if (!result || result.runs.length === 0) return nothing;
+    const hasTrap = result.runs.some((run) => trapRadius(result.config.problem, run.rho) !== undefined);
     const withEscaped = result.runs.filter((run) => Object.values(run.series).some((s) => escapedFraction(s)));
     return html`<section aria-labelledby="saddle-title" data-testid="saddle-view">
       <h2 id="saddle-title">Saddle escape</h2>
-      <p class="hint">Mean distance ‖x_t‖ from the saddle. Grey dashes: the trap radius ρ·min|λ₋|/max|λ| — inside it
-        ‖Hx‖ &lt; ρ·min|λ₋|, the set the SAM flow cannot leave (docs/model.md §7). SAM and DNSAM started inside stay; SGD and USAM escape.
+      <p class="hint">Mean distance ‖x_t‖ from the saddle at the origin${hasTrap ? html`. Grey dashes: the trap radius ρ·min|λ₋|/max|λ| — inside it
+        ‖Hx‖ &lt; ρ·min|λ₋|, the set the SAM flow cannot leave (docs/model.md §7). SAM and DNSAM started inside stay; SGD and USAM escape` : html`
+        (${result.config.problem.kind}: no closed-form trap radius; read ‖x_t‖, the loss below and the escaped fraction)`}.
         ${result.escape ? html`Brown dots: the escape radius ${result.escape.radius}; a path has escaped once it crossed it.` : nothing}</p>
+      <div class="controls"><label class="check"><input type="checkbox" data-testid="saddle-bands" .checked=${this.bands}
+        @change=${(e: Event) => (this.bands = (e.target as HTMLInputElement).checked)}> 95 % bands</label></div>
       <div class="grid">
         ${result.runs.map((run) => html`<sam-plot heading=${`‖x_t‖ at ρ = ${run.rho}`} note=${this.trapNote(result, run.rho)}
           fileName=${`saddle-norm-rho${run.rho}`} .spec=${this.normSpec(result, run)}></sam-plot>`)}
@@ -53,19 +61,31 @@ export class SamSaddleView extends LitElement {
 
   private trapNote(result: PageResult, rho: number): string {
     const r = trapRadius(result.config.problem, rho);
-    return r === undefined ? 'no negative eigenvalue: no trap' : `trap radius ${r.toPrecision(3)}`;
+    if (r !== undefined) return `trap radius ${r.toPrecision(3)}`;
+    return result.config.problem.kind === 'saddle' ? 'no negative eigenvalue: no trap' : `no closed-form trap radius (${result.config.problem.kind})`;
   }
 
   private normSpec(result: PageResult, run: RunResult): PlotSpec {
     const names = Object.keys(run.series);
-    const points = trajectoryPoints(run, 'norm', names).filter((p) => Number.isFinite(p.mean) && p.mean > 0);
+    const all = trajectoryPoints(run, 'norm', names);
+    const scale = chooseYScale(all.map((p) => p.mean), true, 'mean ‖x_t‖');
+    const log = scale.type === 'log';
+    const points = all.filter((p) => Number.isFinite(p.mean) && (!log || p.mean > 0));
+    const bands = this.bands;
+    const rowsOf = (name: string) => points.filter((p) => p.dynamics === name).map((p) => ({ ...p, lo: !log || p.lo > 0 ? p.lo : p.mean / 10 }));
+
+    const notes = [scale.note, divergenceNote(run, names, result.config.paths)].filter((n): n is string => Boolean(n));
     const radius = trapRadius(result.config.problem, run.rho);
     const escape = result.escape?.radius;
     const legend: LegendEntry[] = names.map((n) => ({ label: n, color: colorOf(n), dash: dashOf(n) }));
+    // The data and the two radii (the reference lines this plot is about) set the y range.
+    const domain = fitDomain([...points.flatMap((p) => (bands ? [p.mean, p.hi, p.lo > 0 ? p.lo : p.mean] : [p.mean])),
+      ...(radius !== undefined ? [radius] : []), ...(escape !== undefined ? [escape] : [])], scale.type);
     if (radius !== undefined) legend.push({ label: 'trap radius', color: TRAP_COLOR, dash: '4 4' });
     if (escape !== undefined) legend.push({ label: 'escape radius', color: ESCAPE_COLOR, dash: '1.5 3' });
     return {
       points: points.length,
+      notes,
       description: `Mean ‖x_t‖ against time at ρ = ${run.rho} for ${names.join(', ')}`
         + (radius !== undefined ? `, with the trap radius ${radius.toPrecision(3)}` : ''),
       legend,
@@ -74,15 +94,15 @@ export class SamSaddleView extends LitElement {
         height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
         marginLeft: 56,
         x: { label: 't = kη', grid: true },
-        y: { type: 'log', label: 'mean ‖x_t‖', grid: true, tickFormat: '~g' },
+        y: { type: scale.type, label: 'mean ‖x_t‖', grid: true, tickFormat: formatTick, domain, ...(log && domain ? ticksFor(domain) : {}) },
         marks: [
           ...(radius !== undefined ? [Plot.ruleY([radius], { stroke: TRAP_COLOR, strokeDasharray: '4 4' })] : []),
           ...(escape !== undefined ? [Plot.ruleY([escape], { stroke: ESCAPE_COLOR, strokeDasharray: '1.5 3' })] : []),
           ...names.flatMap((name) => {
-            const rows = points.filter((p) => p.dynamics === name).map((p) => ({ ...p, lo: p.lo > 0 ? p.lo : p.mean / 10 }));
+            const rows = rowsOf(name);
             return [
-              Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: colorOf(name), fillOpacity: 0.12 }),
-              Plot.lineY(rows, { x: 't', y: 'mean', stroke: colorOf(name), strokeWidth: 1.6, strokeDasharray: dashOf(name) }),
+              ...(bands ? [Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: colorOf(name), fillOpacity: names.length > 4 ? 0.07 : 0.12, clip: true })] : []),
+              Plot.lineY(rows, { x: 't', y: 'mean', stroke: colorOf(name), strokeWidth: 1.6, strokeDasharray: dashOf(name), clip: true }),
             ];
           }),
         ],

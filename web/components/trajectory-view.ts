@@ -8,6 +8,8 @@ import type { RunResult } from '../../src/simulate/result.js';
 import type { PageResult } from '../lib/page-result.js';
 import { colorOf, dashOf } from '../lib/palette.js';
 import { OBSERVABLE_LABELS, families, familyMembers, trajectoryPoints, type TrajectoryPoint } from '../lib/plot-data.js';
+import { chooseYScale, coincidences, fitDomain, formatTick, ticksFor } from '../lib/plot-scales.js';
+import { divergenceNote } from '../lib/run-plan.js';
 import { viewStyles } from './view-styles.js';
 import './plot-figure.js';
 import type { PlotSpec } from './plot-figure.js';
@@ -29,6 +31,8 @@ export class SamTrajectoryView extends LitElement {
   /** An algorithm (with the models compared with it) or "all". */
   @state() private family = '';
   @state() private logY = true;
+  /** 95 % bands on; off by default when many dynamics share a plot (they would cover each other). */
+  @state() private bands: boolean | undefined;
 
   render(): TemplateResult | typeof nothing {
     const result = this.result;
@@ -36,9 +40,12 @@ export class SamTrajectoryView extends LitElement {
     const choices = families(result);
     const family = choices.includes(this.family) ? this.family : choices[0];
     const names = familyMembers(result, family);
+    const bands = this.bands ?? names.length <= 4;
+    // A log axis is offered only when some plot's values are all positive.
+    const logPossible = result.runs.some((run) => chooseYScale(trajectoryPoints(run, this.observable, names).map((p) => p.mean), true, '').type === 'log');
     return html`<section aria-labelledby="traj-title" data-testid="trajectory-view">
       <h2 id="traj-title">Mean trajectories</h2>
-      <p class="hint">Path means with 95 % confidence bands. Solid: algorithm; dashed: SDE model; dotted: drift-only model.
+      <p class="hint">Path means${bands ? ' with 95 % confidence bands' : ''}. Solid: algorithm; dashed: SDE model; dotted: drift-only model.
         Colour: the algorithm family (SGD-SDE is drawn in SGD's colour).</p>
       <div class="controls">
         <label>Observable
@@ -51,11 +58,15 @@ export class SamTrajectoryView extends LitElement {
             ${choices.map((f) => html`<option value=${f} ?selected=${f === family}>${f === 'all' ? 'all dynamics' : `${f} and its models`}</option>`)}
           </select>
         </label>
-        <label class="check"><input type="checkbox" .checked=${this.logY} @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)}> log y</label>
+        <label class="check" title=${logPossible ? '' : `${OBSERVABLE_LABELS[this.observable]} is not positive everywhere: linear axes`}>
+          <input type="checkbox" data-testid="traj-log" .checked=${this.logY && logPossible} ?disabled=${!logPossible}
+            @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)}> log y${logPossible ? '' : ' (values ≤ 0)'}</label>
+        <label class="check"><input type="checkbox" data-testid="traj-bands" .checked=${bands}
+          @change=${(e: Event) => (this.bands = (e.target as HTMLInputElement).checked)}> 95 % bands</label>
       </div>
       <div class="grid">
         ${result.runs.map((run) => html`<sam-plot heading=${this.heading(result, run)} note=${this.note(run, names)}
-          fileName=${`trajectories-${this.observable}-eta${run.eta}-rho${run.rho}`} .spec=${this.spec(run, names)}></sam-plot>`)}
+          fileName=${`trajectories-${this.observable}-eta${run.eta}-rho${run.rho}`} .spec=${this.spec(run, names, bands, result.config.paths)}></sam-plot>`)}
       </div>
     </section>`;
   }
@@ -69,34 +80,43 @@ export class SamTrajectoryView extends LitElement {
   private note(run: RunResult, names: string[]): string {
     const first = run.series[names[0]];
     const paths = first?.count[0];
-    const diverged = names.map((n) => [n, run.series[n]?.diverged ?? 0] as const).filter(([, d]) => d > 0);
-    const parts = [paths !== undefined ? `${paths} paths` : '', `η = ${run.eta}`];
-    if (diverged.length > 0) parts.push(`diverged: ${diverged.map(([n, d]) => `${n} ${d}`).join(', ')}`);
-    return parts.filter(Boolean).join(' · ');
+    return [paths !== undefined ? `${paths} paths` : '', `η = ${run.eta}`].filter(Boolean).join(' · ');
   }
 
-  private spec(run: RunResult, names: string[]): PlotSpec {
+  private spec(run: RunResult, names: string[], showBands: boolean, paths: number): PlotSpec {
     const observable = this.observable;
-    const points = trajectoryPoints(run, observable, names).filter((p) => Number.isFinite(p.mean) && (!this.logY || p.mean > 0));
+    const all = trajectoryPoints(run, observable, names);
+    const scale = chooseYScale(all.map((p) => p.mean), this.logY, OBSERVABLE_LABELS[observable]);
+    const logY = scale.type === 'log';
+    const points = all.filter((p) => Number.isFinite(p.mean) && (!logY || p.mean > 0));
     // On a log axis a band reaching zero is cut at a tenth of the mean (its lower edge is off-scale).
-    const bands = points.map((p) => ({ ...p, lo: this.logY && p.lo <= 0 ? p.mean / 10 : p.lo }));
-    const logY = this.logY;
+    const bands = points.map((p) => ({ ...p, lo: logY && p.lo <= 0 ? p.mean / 10 : p.lo }));
+    const domain = fitDomain(showBands ? bands.flatMap((p) => [p.lo, p.hi, p.mean]) : points.map((p) => p.mean), scale.type);
+    const twins = coincidences(names.map((n) => ({ key: n, values: run.series[n]?.[observable].mean ?? [] })));
+    const notes = [scale.note, divergenceNote(run, names, paths)].filter((n): n is string => Boolean(n));
+    if (twins.size > 0) notes.push(`Coinciding lines: ${[...twins].map(([a, b]) => `${a} = ${b}`).join(', ')} (the later one is drawn over the earlier).`);
+    const lost = names.filter((n) => { const s = run.series[n]; return s && s.diverged >= paths; });
     return {
       points: points.length,
+      notes,
+      empty: lost.length > 0 && points.length === 0 ? `Nothing to draw: every path diverged (${lost.join(', ')}).` : undefined,
       description: `${OBSERVABLE_LABELS[observable]} against time t at ρ = ${run.rho} for ${names.join(', ')}`,
-      legend: names.map((n) => ({ label: n, color: colorOf(n), dash: dashOf(n) })),
+      legend: names.map((n) => ({ label: twins.has(n) ? `${n} (same as ${twins.get(n)})` : n, color: colorOf(n), dash: dashOf(n) })),
       draw: (width) => Plot.plot({
         width,
         height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
         marginLeft: 56,
         x: { label: 't = kη', grid: true },
-        y: { label: OBSERVABLE_LABELS[observable], type: logY ? 'log' : 'linear', grid: true, tickFormat: '~g' },
+        y: {
+          label: OBSERVABLE_LABELS[observable], type: scale.type, grid: true, tickFormat: formatTick, domain,
+          ...(logY && domain ? ticksFor(domain) : {}),
+        },
         marks: names.flatMap((name) => {
           const rows = bands.filter((p: TrajectoryPoint) => p.dynamics === name);
           const color = colorOf(name);
           return [
-            Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: color, fillOpacity: 0.14 }),
-            Plot.lineY(rows, { x: 't', y: 'mean', stroke: color, strokeWidth: 1.6, strokeDasharray: dashOf(name), tip: false }),
+            ...(showBands ? [Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: color, fillOpacity: names.length > 4 ? 0.07 : 0.12, clip: true })] : []),
+            Plot.lineY(rows, { x: 't', y: 'mean', stroke: color, strokeWidth: 1.6, strokeDasharray: dashOf(name), tip: false, clip: true }),
           ];
         }),
       }) as SVGSVGElement,

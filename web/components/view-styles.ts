@@ -14,4 +14,6 @@ export const viewStyles = css`
   table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
   th, td { text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px solid #d8dee4; }
   th { color: #3d444d; font-weight: 600; }
+  .warn { color: #9a6700; }
+  .flag { color: #a40e26; }
 `;

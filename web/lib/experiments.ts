@@ -36,15 +36,17 @@ export function pickerEntries(): PickerEntry[] {
 
 /** What the Run button does: a convergence-order ladder, a saddle experiment, or one simulation. */
 export function runFor(
-  experiment: Experiment | undefined, config: ResolvedConfig, order: OrderSpec | undefined,
+  experiment: Experiment | undefined, config: ResolvedConfig, order: OrderSpec | undefined, quick = false,
 ): (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult> {
+  // Tagged as the CLI tags its result.json, so an imported result finds its experiment's view and claims.
+  const tag = experiment ? { experiment: { id: experiment.id, quick } } : {};
   if (experiment?.kind === 'order' && order) {
     return async (ctx, hooks) => {
       const out = await runOrder(ctx, shaderSources, config, order, hooks);
-      return { schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: out.runs, cancelled: out.cancelled, timing: out.timing, order: out.order };
+      return { schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: out.runs, cancelled: out.cancelled, timing: out.timing, order: out.order, ...tag };
     };
   }
   const saddle = experiment?.kind === 'saddle' ? experiment.saddle : undefined;
-  if (saddle) return (ctx, hooks) => runSaddle(ctx, shaderSources, config, saddle, hooks);
-  return (ctx, hooks) => simulate(ctx, shaderSources, config, hooks);
+  if (saddle) return async (ctx, hooks) => ({ ...(await runSaddle(ctx, shaderSources, config, saddle, hooks)), ...tag });
+  return async (ctx, hooks) => ({ ...(await simulate(ctx, shaderSources, config, hooks)), ...tag });
 }

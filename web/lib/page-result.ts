@@ -7,4 +7,9 @@ import type { SimulationResult } from '../../src/simulate/result.js';
 
 export type { OrderPair, OrderSummary };
 
-export type PageResult = SimulationResult & { order?: OrderSummary; escape?: SaddleResult['escape'] };
+export type PageResult = SimulationResult & {
+  order?: OrderSummary;
+  escape?: SaddleResult['escape'];
+  /** The registered experiment that made it (as the CLI tags its result.json); absent for a pasted config. */
+  experiment?: { id: string; quick: boolean };
+};

@@ -81,30 +81,79 @@ function namesIn<T extends string>(value: unknown, allowed: readonly T[]): T[] |
   return value.filter((v): v is T => (allowed as readonly unknown[]).includes(v));
 }
 
+/**
+ * What each field allows, in the page's one voice: the hint under the input and the second half
+ * of every error message ("<symbol>: got <value>; allowed: <this>"). The limits are the schema's.
+ */
+export const ALLOWED: Record<TextField | 'etas' | 'horizon' | 'rhoScale', string> = {
+  eta: 'a number > 0',
+  rho: 'numbers ≥ 0, one value or a grid (e.g. 0.001, 0.01, 0.1)',
+  sigma: 'a number ≥ 0',
+  steps: 'an integer from 1 to 10⁸',
+  paths: 'an integer from 1 to 2²⁴ (16 777 216)',
+  seed: 'an integer from 0 to 2³² − 1',
+  substeps: 'an integer from 1 to 1024',
+  etas: 'at least two distinct numbers > 0 (e.g. 0.08, 0.04, 0.02, 0.01); each runs ⌈T/η⌉ steps',
+  horizon: 'a number > 0',
+  rhoScale: 'a number ≥ 0',
+};
+
 /** Parses one number field; a message when the text is not a number at all. */
-function parseNumber(text: string, label: string): number | string {
+function parseNumber(text: string, label: string, allowed: string): number | string {
   const trimmed = text.trim();
-  if (trimmed === '') return `${label} is required`;
+  if (trimmed === '') return `${label}: empty; allowed: ${allowed}`;
   const value = Number(trimmed);
-  if (!Number.isFinite(value)) return `${label}: "${trimmed}" is not a number`;
+  if (!Number.isFinite(value)) return `${label}: got "${trimmed}", not a number; allowed: ${allowed}`;
   return value;
 }
 
-function parseList(text: string, label: string): number[] | string {
+function parseList(text: string, label: string, allowed: string): number[] | string {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
-  if (parts.length === 0) return `${label} is required (one value or a list)`;
+  if (parts.length === 0) return `${label}: empty; allowed: ${allowed}`;
   const values: number[] = [];
   for (const part of parts) {
     const value = Number(part);
-    if (!Number.isFinite(value)) return `${label}: "${part}" is not a number`;
+    if (!Number.isFinite(value)) return `${label}: got "${part}", not a number; allowed: ${allowed}`;
     values.push(value);
   }
   return values;
 }
 
-const LABELS: Record<TextField, string> = {
-  eta: 'η', rho: 'ρ', sigma: 'σ', steps: 'steps', paths: 'paths', seed: 'seed', substeps: 'substeps',
+/** The symbol or word each field goes by in every message (the labels' own symbols). */
+export const LABELS: Record<TextField | 'etas' | 'horizon' | 'rhoScale' | 'rhoScaling', string> = {
+  eta: 'η', rho: 'ρ', sigma: 'σ', steps: 'steps', paths: 'paths', seed: 'seed', substeps: 'substeps m',
+  etas: 'η ladder', horizon: 'T', rhoScale: 'ρ scale c', rhoScaling: 'ρ rule',
 };
+
+/** Config paths as the page names them (symbols, not JSON keys). */
+const PATH_WORDS: Array<[RegExp, string]> = [
+  [/^order\.etas/, 'η ladder'], [/^order\.horizon/, 'T'], [/^order\.rhoScale\b/, 'ρ scale c'], [/^order\.rhoScaling/, 'ρ rule'],
+  [/^noise\.sigma/, 'σ'], [/^eta\b/, 'η'], [/^rho(\[\d+\])?/, 'ρ'], [/^substeps/, 'substeps m'],
+];
+
+/**
+ * A schema message in the page's voice: the field's symbol first, the value got, and what is
+ * allowed in the hint's own words when the field has one; JSON paths become symbols, and
+ * options the form does not have (mode B's batchSize) are not mentioned.
+ */
+export function voice(message: string, field?: keyof typeof ALLOWED): string {
+  const m = /^([\w.[\]]+): got (.*?); allowed: (.*)$/s.exec(message);
+  if (m && field && m[1].split(/[.[]/)[0] === (field === 'sigma' ? 'noise' : field)) {
+    return `${LABELS[field]}: got ${m[2].replace(/^-/, '−')}; allowed: ${ALLOWED[field]}`;
+  }
+  let out = message;
+  for (const [re, word] of PATH_WORDS) {
+    if (re.test(out)) {
+      out = out.replace(re, word);
+      break;
+    }
+  }
+  return out
+    .replace(/ \(mode A\), or give batchSize instead \(mode B\)/, '')
+    .replace(/: got -(?=\d)/, ': got −')
+    .replace(/>=/g, '≥').replace(/<=/g, '≤')
+    .replace(/\b100000000\b/g, '10⁸');
+}
 
 /** Which panel field a config error belongs to (recordEvery follows steps, compare the names). */
 export function fieldOf(configField: string): ParamField | OrderField | 'config' {
@@ -142,7 +191,7 @@ function writeParams(base: RawConfig, p: ParamValues, errors: FieldErrors): RawC
   const raw: RawConfig = structuredClone(base);
   const numbers: Partial<Record<TextField, number | number[]>> = {};
   for (const field of TEXT_FIELDS) {
-    const parsed = field === 'rho' ? parseList(p.rho, LABELS.rho) : parseNumber(p[field], LABELS[field]);
+    const parsed = field === 'rho' ? parseList(p.rho, LABELS.rho, ALLOWED.rho) : parseNumber(p[field], LABELS[field], ALLOWED[field]);
     if (typeof parsed === 'string') errors[field] = parsed;
     else numbers[field] = parsed;
   }
@@ -213,7 +262,8 @@ export function validateParams(base: RawConfig, p: ParamValues): Validation {
         resolveConfig(trial);
       } catch (e) {
         const owner = e instanceof ConfigError ? fieldOf(e.field) : 'config';
-        errors[owner === 'config' ? field : owner] ??= messageOf(e);
+        const key = owner === 'config' ? field : owner;
+        errors[key] ??= voice(messageOf(e), key in ALLOWED ? key as keyof typeof ALLOWED : undefined);
       }
     }
   }
@@ -222,7 +272,7 @@ export function validateParams(base: RawConfig, p: ParamValues): Validation {
     return { raw, errors, config: resolveConfig(raw) };
   } catch (e) {
     const owner = e instanceof ConfigError ? fieldOf(e.field) : 'config';
-    return { raw, errors: { [owner]: messageOf(e) } };
+    return { raw, errors: { [owner]: voice(messageOf(e), owner in ALLOWED ? owner as keyof typeof ALLOWED : undefined) } };
   }
 }
 
@@ -236,9 +286,9 @@ export function orderValuesFrom(spec: OrderSpec): OrderValues {
  */
 export function validateOrder(values: OrderValues, config: ResolvedConfig | undefined): { spec?: OrderSpec; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const etas = parseList(values.etas, 'η ladder');
-  const horizon = parseNumber(values.horizon, 'T');
-  const rhoScale = parseNumber(values.rhoScale, 'ρ scale');
+  const etas = parseList(values.etas, LABELS.etas, ALLOWED.etas);
+  const horizon = parseNumber(values.horizon, LABELS.horizon, ALLOWED.horizon);
+  const rhoScale = parseNumber(values.rhoScale, LABELS.rhoScale, ALLOWED.rhoScale);
   if (typeof etas === 'string') errors.etas = etas;
   if (typeof horizon === 'string') errors.horizon = horizon;
   if (typeof rhoScale === 'string') errors.rhoScale = rhoScale;
@@ -248,7 +298,7 @@ export function validateOrder(values: OrderValues, config: ResolvedConfig | unde
       spec = validateOrderSpec({ etas, horizon, rhoScaling: values.rhoScaling, rhoScale });
     } catch (e) {
       const owner = e instanceof ConfigError ? fieldOf(e.field) : 'config';
-      errors[owner] = messageOf(e);
+      errors[owner] = voice(messageOf(e));
     }
   }
   if (config) {
@@ -256,13 +306,13 @@ export function validateOrder(values: OrderValues, config: ResolvedConfig | unde
       checkOrderConfig(config);
     } catch (e) {
       const owner = e instanceof ConfigError ? fieldOf(e.field) : 'config';
-      errors[owner] = messageOf(e);
+      errors[owner] = voice(messageOf(e));
     }
   }
   return Object.keys(errors).length === 0 ? { spec, errors } : { errors };
 }
 
-/** Path-steps of a config: what the progress bar counts (ρ values × dynamics × paths × steps). */
+/** Path-steps of one simulation of a config (see web/lib/run-plan.ts for a whole run). */
 export function pathStepsOf(config: ResolvedConfig): number {
   return config.rho.length * (config.algorithms.length + config.models.length) * config.paths * config.steps;
 }
