@@ -73,6 +73,14 @@ async function plotPoints(view: string): Promise<number[]> {
   return page.locator(`[data-testid="${view}"] [data-testid="plot"]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
 }
 
+/** Every chart's x and y tick labels: none repeats within an axis (issue 14, item 15). */
+async function expectDistinctTicks(): Promise<void> {
+  const axes = await page.locator('sam-plot').evaluateAll((plots) => plots.flatMap((p) => [...(p.shadowRoot?.querySelectorAll('svg g[aria-label$="tick label"]') ?? [])]
+    .map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent ?? ''))));
+  expect(axes.length).toBeGreaterThan(0);
+  for (const labels of axes) expect(new Set(labels).size, labels.join(' | ')).toBe(labels.length);
+}
+
 async function importResult(name: string, result: unknown): Promise<void> {
   const file = join(dir, name);
   await writeFile(file, JSON.stringify(result));
@@ -154,6 +162,7 @@ describe('issue 14: broken things fixed', () => {
     expect(result.escape?.radius).toBe(1);
     // The claims of saddle-deep-linear, checked (not testable this short: SGD has not left the plateau).
     expect(await page.getByTestId('claim-check').count()).toBe(1);
+    await expectDistinctTicks();
     await shot('saddle-deep-linear');
   });
 
@@ -304,11 +313,13 @@ describe('issue 14: the numbers a researcher wants', () => {
     expect(await view.locator('ul.legend').innerText()).toContain('DNSAM vs SGD-SDE (same as SAM vs SGD-SDE)');
     // Axes fit the data: ρ = η = 10⁻⁴ and √η = 0.01 lie left of ρ ∈ [0.1, 0.5]: no guides, x ticks inside.
     expect(await page.locator('[data-testid="error-rho-view"] svg g[aria-label="rule"] line').count()).toBe(0);
+    expect(await page.getByTestId('err-guides').innerText()).toContain('ρ = η = 0.0001 (left of the data: not drawn) and ρ = √η = 0.01 (left of the data: not drawn)');
     const xTicks = await view.locator('svg g[aria-label="x-axis tick label"] text').allTextContents();
     expect(xTicks).toEqual(['0.1', '0.2', '0.5']);
     const yTicks = await view.locator('svg g[aria-label="y-axis tick label"] text').allTextContents();
     expect(yTicks.length).toBeGreaterThanOrEqual(2);
     expect(yTicks.every((s) => !/e/.test(s))).toBe(true);
+    await expectDistinctTicks();
     await shot('comparisons');
   });
 

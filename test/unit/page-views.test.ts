@@ -134,3 +134,17 @@ describe('comparisons table (web/lib/table-sort.ts)', () => {
     expect(sortRows(rows, 'rho', false).map((r) => `${r.algorithm}${r.rho}`)).toEqual(['SAM0.01', 'USAM0.1', 'SAM0.1', 'DNSAM0.5']);
   });
 });
+
+describe('tick labels never repeat (web/lib/plot-scales.ts)', () => {
+  test('a narrow log range gets evenly spaced ticks with enough decimals; a narrow linear one too', async () => {
+    const { ticksFor } = await import('../../web/lib/plot-scales.js');
+    for (const [domain, type] of [[[0.2489, 0.2512], 'log'], [[0.2489, 0.2512], 'linear'], [[-0.17, 0.003], 'linear'], [[1e-6, 1], 'log']] as const) {
+      const { ticks, tickFormat } = ticksFor([domain[0], domain[1]], type);
+      expect(ticks!.length).toBeGreaterThanOrEqual(2);
+      const labels = ticks!.map(tickFormat);
+      expect(new Set(labels).size, labels.join(' ')).toBe(labels.length);
+    }
+    const narrow = ticksFor([0.2489, 0.2512], 'log');
+    expect(narrow.ticks!.map(narrow.tickFormat)).toEqual(['0.2490', '0.2495', '0.2500', '0.2505', '0.2510']);
+  });
+});

@@ -51,11 +51,9 @@ export class SamErrorRhoView extends LitElement {
   render(): TemplateResult | typeof nothing {
     const result = this.result;
     if (!result || !result.runs.some((r) => r.comparisons.length > 0)) return nothing;
-    const eta = result.config.eta;
     return html`<section aria-labelledby="err-title" data-testid="error-rho-view">
       <h2 id="err-title">Error against ρ</h2>
-      <p class="hint">Each model against an algorithm, per ρ. Guides at ρ = η = ${short(eta)} and ρ = √η = ${short(Math.sqrt(eta))} where they
-        fall inside the data's range. Colour: the algorithm. Solid: the SGD SDE as a model of USAM/DNSAM/SAM; dashed: the algorithm's own SDE;
+      <p class="hint" data-testid="err-guides">Each model against an algorithm, per ρ. ${this.guideText(result)} Colour: the algorithm. Solid: the SGD SDE as a model of USAM/DNSAM/SAM; dashed: the algorithm's own SDE;
         dotted: drift-only ablation.</p>
       <div class="controls">
         <label>Metric
@@ -75,6 +73,16 @@ export class SamErrorRhoView extends LitElement {
     </section>`;
   }
 
+  /** Where the guides ρ = η and ρ = √η are: drawn inside the data's ρ range, named outside it. */
+  private guideText(result: PageResult): string {
+    const rhos = result.runs.map((r) => r.rho).filter((r) => r > 0);
+    const lo = Math.min(...rhos);
+    const hi = Math.max(...rhos);
+    const eta = result.config.eta;
+    const place = (rho: number) => (rho < lo ? ' (left of the data: not drawn)' : rho > hi ? ' (right of the data: not drawn)' : '');
+    return `Guides at ρ = η = ${short(eta)}${place(eta)} and ρ = √η = ${short(Math.sqrt(eta))}${place(Math.sqrt(eta))}.`;
+  }
+
   private table(result: PageResult): TemplateResult {
     const rows = sortRows(errorRhoPoints(result, this.observable), this.sort.key, this.sort.descending);
     const column = (key: SortKey, label: string, num = true) => {
@@ -91,7 +99,7 @@ export class SamErrorRhoView extends LitElement {
       <tbody>${rows.map((r) => html`<tr data-testid="comparison-row" data-rho=${r.rho} data-rel=${r.relMaxError}>
         <td>${r.algorithm}</td><td>${r.model}</td><td class="num">${short(r.rho)}</td>
         <td class="num">${num(r.relMaxError)}</td><td class="num">${num(r.band)}</td>
-        <td class="num">${num(r.weakError)} ± ${num(r.weakErrorStderr)}</td></tr>`)}</tbody>
+        <td class="num">${num(r.weakError)} ± ${num(r.weakErrorStderr, 2)}</td></tr>`)}</tbody>
     </table></div>`;
   }
 
@@ -164,8 +172,8 @@ export class SamErrorRhoView extends LitElement {
   }
 }
 
-function num(x: number): string {
+function num(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return '—';
   const a = Math.abs(x);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
+  return a !== 0 && (a < 1e-4 || a >= 1e5) ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
 }

@@ -94,7 +94,7 @@ export class SamSaddleView extends LitElement {
         height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
         marginLeft: 56,
         x: { label: 't = kη', grid: true },
-        y: { type: scale.type, label: 'mean ‖x_t‖', grid: true, tickFormat: formatTick, domain, ...(log && domain ? ticksFor(domain) : {}) },
+        y: { type: scale.type, label: 'mean ‖x_t‖', grid: true, tickFormat: formatTick, domain, ...(domain ? ticksFor(domain, scale.type) : {}) },
         marks: [
           ...(radius !== undefined ? [Plot.ruleY([radius], { stroke: TRAP_COLOR, strokeDasharray: '4 4' })] : []),
           ...(escape !== undefined ? [Plot.ruleY([escape], { stroke: ESCAPE_COLOR, strokeDasharray: '1.5 3' })] : []),

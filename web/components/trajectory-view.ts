@@ -109,7 +109,7 @@ export class SamTrajectoryView extends LitElement {
         x: { label: 't = kη', grid: true },
         y: {
           label: OBSERVABLE_LABELS[observable], type: scale.type, grid: true, tickFormat: formatTick, domain,
-          ...(logY && domain ? ticksFor(domain) : {}),
+          ...(domain ? ticksFor(domain, scale.type) : {}),
         },
         marks: names.flatMap((name) => {
           const rows = bands.filter((p: TrajectoryPoint) => p.dynamics === name);

@@ -108,8 +108,37 @@ export function coincidences(series: ReadonlyArray<{ key: string; values: readon
   return out;
 }
 
-/** Plot's `ticks` option for a log axis: the decade ticks, or nothing (Plot's own) when too few. */
-export function ticksFor(domain: [number, number]): { ticks?: number[] } {
-  const ticks = logTicks(domain[0], domain[1]);
-  return ticks.length >= 2 ? { ticks } : {};
+/** Evenly spaced ticks at a 1-2-5 step over [lo, hi] (about `count` of them), and the step. */
+export function linearTicks(lo: number, hi: number, count = 5): { ticks: number[]; step: number } {
+  if (!(hi > lo)) return { ticks: Number.isFinite(lo) ? [lo] : [], step: 0 };
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * 0.999) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return { ticks, step };
+}
+
+/** Labels for ticks a step apart: as many decimals as the step needs, so that no two labels read the same. */
+function stepFormat(step: number): (v: number) => string {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return (v: number) => {
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-4 || a >= 1e5)) return formatTick(v);
+    return v.toFixed(Math.min(decimals, 20)).replace(/^-/, '−');
+  };
+}
+
+/**
+ * Plot's `ticks` and `tickFormat` for an axis over `domain`: decades (or 1-2-5 multiples) on a
+ * log axis that spans enough of them; otherwise evenly spaced ticks labelled with as many
+ * decimals as their spacing needs (a narrow range never repeats a label).
+ */
+export function ticksFor(domain: [number, number], type: YScale = 'log'): { ticks?: number[]; tickFormat: (v: number) => string } {
+  if (type === 'log') {
+    const ticks = logTicks(domain[0], domain[1]);
+    if (ticks.length >= 2) return { ticks, tickFormat: formatTick };
+  }
+  const { ticks, step } = linearTicks(domain[0], domain[1]);
+  return ticks.length >= 2 ? { ticks, tickFormat: stepFormat(step) } : { tickFormat: formatTick };
 }
