@@ -81,6 +81,10 @@ async function expectDistinctTicks(): Promise<void> {
   for (const labels of axes) expect(new Set(labels).size, labels.join(' | ')).toBe(labels.length);
 }
 
+/** data-testid of the focused element inside the run controller. */
+const focused = () => page.evaluate(() => document.querySelector('sam-app')?.shadowRoot?.querySelector('sam-run-controller')
+  ?.shadowRoot?.activeElement?.getAttribute('data-testid') ?? null);
+
 async function importResult(name: string, result: unknown): Promise<void> {
   const file = join(dir, name);
   await writeFile(file, JSON.stringify(result));
@@ -190,6 +194,8 @@ describe('issue 14: broken things fixed', () => {
     await page.getByTestId('run-button').click();
     await expect.poll(async () => /η step [23] of 3/.test(await page.getByTestId('run-status').innerText()), { timeout: WAIT_MS, interval: 100 }).toBe(true);
     const running = await page.getByTestId('run-status').innerText();
+    // Focus moved to Cancel when the run started (small things of issue 14).
+    expect(await focused()).toBe('cancel-button');
     await page.getByTestId('cancel-button').click();
     await expect.poll(state, { timeout: WAIT_MS }).toBe('cancelled');
     expect(running).toMatch(/^Running\. Overall \d+ % · η step [23] of 3 \(η = 0\.0(25|005), ρ = [\d.]+, (40|2000) steps\): \d+ %$/);
@@ -265,6 +271,18 @@ describe('issue 14: say what happened', () => {
     expect(await page.getByRole('radio').count()).toBe(EXPERIMENTS.length + 1);
     expect(await page.getByRole('radio', { name: 'Saddle: deep linear network on Iris, saddle escape', exact: true }).count(), await page.getByTestId('experiment-picker').ariaSnapshot()).toBe(1);
     await shot('picker');
+  });
+
+  test('a run too long for the adapter is flagged with its estimate before it starts (5, 7)', async () => {
+    await open('?experiment=validation-quadratic');
+    // Paper size on SwiftShader: 3.6·10⁹ path-steps.
+    const warning = page.getByTestId('run-long-warning');
+    await expect.poll(() => warning.count()).toBe(1);
+    expect(await warning.innerText()).toMatch(/^This run is 3\.60·10⁹ path-steps: about [\d.]+ (h|days) \(at ~100\u202f000 path-steps\/s, typical of this software adapter\)\. This is a software adapter; the quick size/);
+    await page.getByTestId('preset-quick').click();
+    await expect.poll(() => warning.count()).toBe(0);
+    expect(await page.getByTestId('run-estimate').innerText()).toMatch(/^about \d+ s /);
+    await shot('long-run-warning');
   });
 
   test('field errors and hints in one voice: symbol, value, what is allowed, the real limits (12)', async () => {
@@ -349,7 +367,26 @@ describe('issue 14: the numbers a researcher wants', () => {
     await shot('order-claims');
   });
 
+  test('a cancelled validation run marks the ρ values cut short, in the plot and the table (10)', async () => {
+    await open('?experiment=validation-quadratic');
+    const cut = structuredClone(validation) as typeof validation & { cancelled: boolean };
+    cut.cancelled = true;
+    const last = cut.runs[2] as { t: number[]; series: Record<string, Record<string, unknown>> };
+    // The planned horizon is steps·η = 200·0.0001 = 0.02; the last ρ stopped at t = 1 (of the synthetic t's 0, 1, 2).
+    cut.config = { ...cut.config, steps: 20000 } as ResolvedConfig;
+    last.t = [0, 1];
+    await importResult('cancelled-validation.json', cut);
+    const marks = page.getByTestId('cut-short');
+    expect(await marks.count()).toBe(pairs.length);
+    expect((await marks.first().innerText()).trim()).toBe('(to t = 1 of 2)');
+    const notes = await page.getByTestId('error-rho-view').getByTestId('plot-note').allInnerTexts();
+    expect(notes.join(' ')).toContain('Cut short by the cancel (hollow points): ρ = 0.5 ran to t = 1 of T = 2;');
+    expect(await page.locator('[data-testid="error-rho-view"] svg g[aria-label="dot"][fill="white"] circle').count()).toBe(pairs.length);
+    await shot('cancelled-validation');
+  });
+
   test('confidence bands can be switched off (16)', async () => {
+    await open('?experiment=validation-quadratic');
     await importResult('validation-bands.json', validation);
     const view = page.getByTestId('trajectory-view');
     const areas = () => page.locator('[data-testid="trajectory-view"] svg g[aria-label="area"] path').count();

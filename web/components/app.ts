@@ -181,6 +181,7 @@ export class SamApp extends LitElement {
       ? {
           label: `${experiment?.title ?? 'Pasted config'}${sizeName}, ${what}`,
           plan: { kind, config, order: spec },
+          pathSteps: plannedPathSteps(kind, config, spec),
           experimentId: experiment?.id,
           run: runFor(experiment, config, spec, this.quick),
         }

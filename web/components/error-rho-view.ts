@@ -97,7 +97,8 @@ export class SamErrorRhoView extends LitElement {
       <thead><tr>${column('algorithm', 'Algorithm', false)}${column('model', 'Model', false)}${column('rho', 'ρ')}
         ${column('relMaxError', 'relMaxError')}${column('band', 'Band')}${column('weakError', 'Weak error ± SE')}</tr></thead>
       <tbody>${rows.map((r) => html`<tr data-testid="comparison-row" data-rho=${r.rho} data-rel=${r.relMaxError}>
-        <td>${r.algorithm}</td><td>${r.model}</td><td class="num">${short(r.rho)}</td>
+        <td>${r.algorithm}</td><td>${r.model}</td><td class="num">${short(r.rho)}${r.cutAt !== undefined
+          ? html`<span class="warn" data-testid="cut-short"> (to t = ${short(r.cutAt)} of ${short(result.config.steps * result.config.eta)})</span>` : nothing}</td>
         <td class="num">${num(r.relMaxError)}</td><td class="num">${num(r.band)}</td>
         <td class="num">${num(r.weakError)} ± ${num(r.weakErrorStderr, 2)}</td></tr>`)}</tbody>
     </table></div>`;
@@ -136,6 +137,11 @@ export class SamErrorRhoView extends LitElement {
       key: pair, values: result.runs.map((run) => all.find((p) => p.pair === pair && p.rho === run.rho)?.[metric] ?? NaN),
     })));
     if (twins.size > 0) notes.push(`Coinciding lines: ${[...twins].map(([a, b]) => `${a} = ${b}`).join('; ')}.`);
+    const shortRuns = [...new Map(points.filter((p) => p.cutAt !== undefined).map((p) => [p.rho, p.cutAt as number])).entries()];
+    if (shortRuns.length > 0) {
+      notes.push(`Cut short by the cancel (hollow points): ${shortRuns.map(([rho, at]) => `ρ = ${short(rho)} ran to t = ${short(at)}`).join(', ')} `
+        + `of T = ${short(result.config.steps * result.config.eta)}; their errors cover a shorter horizon than the others'.`);
+    }
     return {
       points: points.length,
       notes,
@@ -163,7 +169,8 @@ export class SamErrorRhoView extends LitElement {
             return [
               ...(pairBars.length > 0 ? [Plot.ruleX(pairBars, { x: 'rho', y1: 'lo', y2: 'hi', stroke: color, strokeOpacity: 0.6, clip: true })] : []),
               Plot.line(rows, { x: 'rho', y: metric, stroke: color, strokeWidth: 1.6, strokeDasharray: pairDash(rows[0]) }),
-              Plot.dot(rows, { x: 'rho', y: metric, fill: color, r: 3 }),
+              Plot.dot(rows.filter((p) => p.cutAt === undefined), { x: 'rho', y: metric, fill: color, r: 3 }),
+              Plot.dot(rows.filter((p) => p.cutAt !== undefined), { x: 'rho', y: metric, fill: 'white', stroke: color, strokeWidth: 1.5, r: 3.5 }),
             ];
           }),
         ],

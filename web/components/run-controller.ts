@@ -4,11 +4,11 @@
 // while it grows. What a run is (simulate or a convergence-order sweep) comes in as `request`.
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { adapterName, type GpuContext } from '../../src/gpu/device.js';
 import type { Progress } from '../../src/simulate/runner.js';
 import type { PageResult } from '../lib/page-result.js';
-import { formatCount, progressText, type ProgressPlan } from '../lib/run-plan.js';
+import { formatCount, formatDuration, progressText, type ProgressPlan } from '../lib/run-plan.js';
 
 export interface RunHooks {
   signal: AbortSignal;
@@ -23,6 +23,8 @@ export interface RunRequest {
   plan: ProgressPlan;
   /** The registered experiment run; absent for a pasted config. */
   experimentId?: string;
+  /** Path-steps the whole run does (what the status reports when it ends). */
+  pathSteps: number;
   run: (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult>;
 }
 
@@ -38,6 +40,14 @@ declare global {
     'run-state': RunStateEvent;
   }
 }
+
+/**
+ * Path-steps per second assumed for a software adapter before this page has measured one: what
+ * SwiftShader does on the small quadratic problems (networks are slower still).
+ */
+const SOFTWARE_RATE = 1e5;
+/** A run estimated to take longer than this gets a warning before it starts. */
+const LONG_RUN_SECONDS = 600;
 
 /** Views redraw at most this often while a run streams (the final result always goes out). */
 const PARTIAL_INTERVAL_MS = 250;
@@ -67,6 +77,7 @@ export class SamRunController extends LitElement {
     .status { font-size: 0.9rem; min-height: 1.3rem; }
     .error { color: #a40e26; white-space: pre-wrap; overflow-wrap: anywhere; }
     .warn { color: #9a6700; }
+    p.long { margin: 0; font-size: 0.85rem; background: #fff8c5; border: 1px solid #d4a72c; border-radius: 4px; padding: 0.3rem 0.5rem; }
     .why { font-size: 0.85rem; color: #a40e26; }
   `;
 
@@ -80,6 +91,10 @@ export class SamRunController extends LitElement {
   @state() private finished: PageResult | undefined;
   /** The request of the run in progress or last run (the Run button may already hold the next one). */
   private current: RunRequest | undefined;
+  /** Path-steps per second of the last finished run on this page (the estimate's rate). */
+  @state() private measuredRate = 0;
+  @query('[data-testid="cancel-button"]') private cancelButton!: HTMLButtonElement;
+  @query('[data-testid="run-button"]') private runButton!: HTMLButtonElement;
   private startedAt = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastPartial = 0;
@@ -107,6 +122,7 @@ export class SamRunController extends LitElement {
           },
         }));
         this.finished = result;
+        if (result.timing.pathSteps > 0 && result.timing.pathStepsPerSecond > 0) this.measuredRate = result.timing.pathStepsPerSecond;
         if (!result.cancelled) this.live = { ...this.live, fraction: 1 };
         this.emit(result, true);
         return result;
@@ -125,7 +141,28 @@ export class SamRunController extends LitElement {
   /** Starts the current request; resolves when it has finished (or failed). */
   async start(): Promise<void> {
     if (!this.request || !this.context || this.running) return;
-    await this.task.run([this.request, this.context]);
+    const done = this.task.run([this.request, this.context]);
+    // Focus goes to Cancel while the run lasts (the Run button is disabled), and back to Run after.
+    await this.updateComplete;
+    this.cancelButton?.focus();
+    try {
+      await done;
+    } finally {
+      await this.updateComplete;
+      if (this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement === this.cancelButton) this.runButton?.focus();
+    }
+  }
+
+  /** The time the next run should take, and whether it is long enough to warn about. */
+  private estimate(): { text: string; long: boolean } | undefined {
+    const request = this.request;
+    if (!request || !this.context) return undefined;
+    const software = this.context.adapter.isFallbackAdapter;
+    const rate = this.measuredRate > 0 ? this.measuredRate : software ? SOFTWARE_RATE : 0;
+    if (rate <= 0) return undefined;
+    const seconds = request.pathSteps / rate;
+    const basis = this.measuredRate > 0 ? `at the last run's ${formatCount(Math.round(rate))} path-steps/s` : `at ~${formatCount(rate)} path-steps/s, typical of this software adapter`;
+    return { text: `about ${formatDuration(seconds)} (${basis})`, long: seconds > LONG_RUN_SECONDS };
   }
 
   /** Stops the run between dispatches; what is done so far is kept. */
@@ -159,6 +196,7 @@ export class SamRunController extends LitElement {
     const running = this.running;
     const canRun = Boolean(this.request && this.context) && !running;
     const why = !this.context ? 'Waiting for a GPU device (see the adapter card).' : !this.request ? this.blocked : '';
+    const estimate = this.estimate();
     return html`<section class="card" aria-labelledby="run-title" data-testid="run-controller">
       <h2 id="run-title">Run</h2>
       <div class="buttons">
@@ -167,6 +205,9 @@ export class SamRunController extends LitElement {
         <button type="button" class="secondary" data-testid="cancel-button" ?disabled=${!running} @click=${() => this.cancel()}>Cancel</button>
         ${why && !running ? html`<span class="why" id="run-why" data-testid="run-blocked">${why}</span>` : nothing}
       </div>
+      ${estimate?.long && !running ? html`<p class="warn long" role="note" data-testid="run-long-warning">This run is
+        ${formatCount(this.request!.pathSteps)} path-steps: ${estimate.text}. ${this.context?.adapter.isFallbackAdapter
+          ? 'This is a software adapter; the quick size (or fewer paths and steps) is meant for it.' : 'Fewer paths or steps make it shorter.'}</p>` : nothing}
       <progress max="1" .value=${this.live.fraction} aria-label="Run progress" data-testid="run-progress"
         data-fraction=${this.live.fraction}></progress>
       <div class="status" id="run-status" role="status" aria-live="polite" data-testid="run-status" data-state=${this.stateName()}>
@@ -177,6 +218,7 @@ export class SamRunController extends LitElement {
         <dt>Path-steps/s</dt><dd data-testid="run-rate" data-value=${this.live.pathStepsPerSecond}>${this.live.pathStepsPerSecond > 0 ? this.live.pathStepsPerSecond.toExponential(2) : '—'}</dd>
         <dt>Adapter</dt><dd data-testid="run-adapter">${this.context ? adapterName(this.context.adapter) : 'none'}</dd>
         <dt>Next run</dt><dd data-testid="run-next">${this.request ? this.request.label : 'none: the parameters need fixing'}</dd>
+        ${estimate ? html`<dt>Estimate</dt><dd data-testid="run-estimate" data-long=${String(estimate.long)}>${estimate.text}</dd>` : nothing}
       </dl>
     </section>`;
   }

@@ -71,15 +71,30 @@ export interface ErrorRhoPoint {
   band: number;
   weakError: number;
   weakErrorStderr: number;
+  /** The last recorded time of the run (t = kη) when it stopped short of the planned horizon (cancelled). */
+  cutAt?: number;
+}
+
+/** The last recorded time of a run, when it is short of the config's horizon T = steps·η (a cancelled run). */
+export function cutShortAt(result: SimulationResult, run: SimulationResult['runs'][number]): number | undefined {
+  const times = run.t.filter(Number.isFinite);
+  const last = times[times.length - 1];
+  const horizon = result.config.steps * run.eta;
+  if (last === undefined) return 0;
+  return last < horizon * (1 - 1e-9) ? last : undefined;
 }
 
 export function errorRhoPoints(result: SimulationResult, observable: Observable): ErrorRhoPoint[] {
-  return result.runs.flatMap((run) => run.comparisons
-    .filter((c) => c.observable === observable)
-    .map((c) => ({
-      pair: `${c.algorithm} vs ${c.model}`, algorithm: c.algorithm, model: c.model, rho: run.rho,
-      relMaxError: c.relMaxError, band: c.band, weakError: c.weakError, weakErrorStderr: c.weakErrorStderr,
-    })));
+  return result.runs.flatMap((run) => {
+    const cutAt = cutShortAt(result, run);
+    return run.comparisons
+      .filter((c) => c.observable === observable)
+      .map((c) => ({
+        pair: `${c.algorithm} vs ${c.model}`, algorithm: c.algorithm, model: c.model, rho: run.rho,
+        relMaxError: c.relMaxError, band: c.band, weakError: c.weakError, weakErrorStderr: c.weakErrorStderr,
+        ...(cutAt !== undefined ? { cutAt } : {}),
+      }));
+  });
 }
 
 /** Escaped fraction per recorded time, when the result carries one for the dynamics. */
