@@ -385,6 +385,27 @@ describe('issue 14: the numbers a researcher wants', () => {
     await shot('cancelled-validation');
   });
 
+  test('an imported result loads its parameters into the panel to run it again (17)', async () => {
+    await open('?experiment=saddle-quadratic');
+    await importResult('validation-load.json', validation);
+    await page.getByTestId('load-config').click();
+    await expect.poll(() => page.getByTestId('experiment-validation-quadratic').locator('input').isChecked()).toBe(true);
+    expect(await page.getByTestId('param-eta').inputValue()).toBe('0.0001');
+    expect(await page.getByTestId('param-rho').inputValue()).toBe('0.1, 0.2, 0.5');
+    expect(await page.getByTestId('preset-state').getAttribute('data-size')).toBe('custom');
+    expect(await page.getByTestId('loaded-note').innerText()).toContain('press Run to run it again');
+    await expect.poll(() => page.getByTestId('run-button').isEnabled()).toBe(true);
+    // A result of a pasted config comes back as a pasted config, verbatim.
+    const custom = { ...validation, experiment: undefined, config: { ...validation.config, paths: 8 } };
+    await importResult('custom-load.json', custom);
+    await page.getByTestId('load-config').click();
+    await expect.poll(() => page.getByTestId('experiment-custom').locator('input').isChecked()).toBe(true);
+    expect(JSON.parse(await page.getByTestId('param-config').inputValue())).toEqual(JSON.parse(JSON.stringify(custom.config)));
+    expect(await page.getByTestId('param-paths').inputValue()).toBe('8');
+    await expect.poll(() => page.getByTestId('run-button').isEnabled()).toBe(true);
+    await shot('loaded');
+  });
+
   test('confidence bands can be switched off (16)', async () => {
     await open('?experiment=validation-quadratic');
     await importResult('validation-bands.json', validation);

@@ -66,6 +66,8 @@ export class SamApp extends LitElement {
     .banner { margin: 0; border-radius: 6px; padding: 0.5rem 0.75rem; background: #ddf4ff; border: 1px solid #54aeff; font-size: 0.9rem; }
     .banner.cancelled { background: #fff8c5; border-color: #d4a72c; }
     .banner.diverged { background: #ffebe9; border-color: #ff8182; }
+    .banner button.load { font: inherit; font-size: 0.85rem; margin-left: 0.3rem; padding: 0.1rem 0.6rem; border-radius: 4px; border: 1px solid #1f6feb; background: #fff; color: #0969da; cursor: pointer; }
+    .banner button.load:focus-visible { outline: 3px solid #80b3ff; outline-offset: 2px; }
     .results > .empty { padding: 1rem; }
     .empty { border: 1px dashed #8c959f; border-radius: 6px; padding: 2rem 1rem; color: #57606a; text-align: center; background: #fff; }
     .error { color: #a40e26; }
@@ -89,6 +91,8 @@ export class SamApp extends LitElement {
   @state() private running = false;
   @state() private shown: Shown | undefined;
   @state() private linkError = '';
+  /** Set when an imported result's parameters were loaded into the panel (what, in words). */
+  @state() private loadedFrom = '';
   @query('sam-run-controller') private controller!: SamRunController;
   private validation: Validation | undefined;
   private request: RunRequest | undefined;
@@ -272,6 +276,35 @@ export class SamApp extends LitElement {
   private showImport(result: PageResult, name: string): void {
     if (this.running) this.controller.cancel();
     this.shown = { result, source: { kind: 'import', name } };
+    this.loadedFrom = '';
+  }
+
+  /**
+   * Loads an imported result's parameters into the panel, so that Run runs it again: a
+   * registered experiment's result selects that experiment (size and ladder included) with the
+   * result's values; any other result becomes a pasted config, the result's config verbatim.
+   */
+  private loadParameters(result: PageResult, name: string): void {
+    const experiment = result.experiment ? findExperiment(result.experiment.id) : undefined;
+    this.linkError = '';
+    if (experiment) {
+      this.experimentId = experiment.id;
+      this.quick = Boolean(result.experiment?.quick);
+      this.values = paramsFromConfig(result.config as unknown as RawConfig);
+      const o = result.order;
+      this.order = experiment.order
+        ? (o && o.etas.length >= 2
+          ? { etas: o.etas.join(', '), horizon: String(o.horizon), rhoScaling: o.rhoScaling, rhoScale: String(o.rhoScale) }
+          : orderValuesFrom(experiment.order))
+        : undefined;
+      this.loadedFrom = `Loaded the parameters of ${name} (${experiment.title}): press Run to run it again.`;
+    } else {
+      this.experimentId = CUSTOM_ID;
+      this.configText = JSON.stringify(result.config, null, 2);
+      this.values = paramsFromConfig(result.config as unknown as RawConfig);
+      this.order = undefined;
+      this.loadedFrom = `Loaded the config of ${name} as a pasted config: press Run to run it again.`;
+    }
   }
 
   private results(): TemplateResult {
@@ -295,7 +328,10 @@ export class SamApp extends LitElement {
         data-cancelled=${String(r.cancelled)} data-runs=${r.runs.length} data-kind=${kind}>
         ${what}. ${this.sizeLine(r, plannedOrder)}${r.cancelled ? ' Cancelled: partial result.' : ''}
         Adapter: ${r.adapter.description || r.adapter.architecture || r.adapter.vendor}.
+        ${source.kind === 'import' ? html`<button type="button" class="load" data-testid="load-config" ?disabled=${this.running}
+          @click=${() => this.loadParameters(r, source.name)}>Load its parameters to run it again</button>` : nothing}
       </p>
+      ${this.loadedFrom && source.kind === 'import' ? html`<p class="banner" role="status" data-testid="loaded-note">${this.loadedFrom}</p>` : nothing}
       ${diverged ? html`<p class="banner diverged" role="note" data-testid="divergence-banner">${diverged}</p>` : nothing}
       ${r.order && r.order.etas.length === 0
         ? html`<p class="empty" data-testid="order-nothing-finished">No η step finished before the run was cancelled, so there is
