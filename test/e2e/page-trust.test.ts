@@ -309,7 +309,7 @@ describe('issue 14: the numbers a researcher wants', () => {
       m === 'SGD-SDE' ? (a === 'USAM' ? 0.5 : 0.1) * (i + 1) : 0.01 * (i + 1)))),
   })), { experiment: { id: 'validation-quadratic', quick: true } });
 
-  test('comparisons table under the error-vs-ρ plot, sortable; the claim checks; coinciding lines named; axes fit the data (13, 14, 15)', async () => {
+  test('comparisons table under the error-vs-ρ plot, sortable; the claim checks; coinciding lines named; axes fit the data; what the numbers mean (13, 14, 15, 18)', async () => {
     await open('?experiment=validation-quadratic');
     await importResult('validation.json', validation);
     const table = page.getByTestId('comparisons-table');
@@ -338,6 +338,10 @@ describe('issue 14: the numbers a researcher wants', () => {
     expect(yTicks.length).toBeGreaterThanOrEqual(2);
     expect(yTicks.every((s) => !/e/.test(s))).toBe(true);
     await expectDistinctTicks();
+    // What the numbers mean, and the paper (18).
+    expect(await page.getByTestId('paper-link').getAttribute('href')).toBe('https://arxiv.org/abs/2301.08203');
+    await page.getByTestId('err-help').locator('summary').click();
+    expect(await page.getByTestId('err-help').innerText()).toContain('Band = std_k |ā_k − s̄_k| / mean_k |ā_k|');
     await shot('comparisons');
   });
 

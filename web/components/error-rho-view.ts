@@ -55,6 +55,15 @@ export class SamErrorRhoView extends LitElement {
       <h2 id="err-title">Error against ρ</h2>
       <p class="hint" data-testid="err-guides">Each model against an algorithm, per ρ. ${this.guideText(result)} Colour: the algorithm. Solid: the SGD SDE as a model of USAM/DNSAM/SAM; dashed: the algorithm's own SDE;
         dotted: drift-only ablation.</p>
+      <details class="help" data-testid="err-help"><summary>What the numbers mean</summary>
+        <p class="hint">ā_k and s̄_k are the path means of the algorithm and of the model at the recorded steps k (t = kη).
+          <strong>relMaxError</strong> = max_k |ā_k − s̄_k| / mean_k |ā_k|, the paper's metric (docs/model.md §4).
+          <strong>Band</strong> = std_k |ā_k − s̄_k| / mean_k |ā_k|: how much that gap varies along the run.
+          <strong>Weak error</strong> = max_k |ā_k − s̄_k| in the observable's own units, with the Monte Carlo standard error of
+          the difference at that k (paired: the model and the algorithm share their noise under shared coupling).
+          The claim is that each model's error stays small against its own algorithm while the SGD SDE's error for
+          USAM/DNSAM/SAM grows once ρ exceeds η. Paper: <a href="https://arxiv.org/abs/2301.08203" target="_blank" rel="noopener">arXiv:2301.08203</a>.</p>
+      </details>
       <div class="controls">
         <label>Metric
           <select data-testid="err-metric" @change=${(e: Event) => (this.metric = (e.target as HTMLSelectElement).value as Metric)}>
@@ -92,8 +101,7 @@ export class SamErrorRhoView extends LitElement {
           ${label}${active ? (this.sort.descending ? ' ▼' : ' ▲') : ''}</button></th>`;
     };
     return html`<div class="table-wrap"><table data-testid="comparisons-table">
-      <caption class="hint">Comparisons on ${OBSERVABLE_LABELS[this.observable]}: press a column heading to sort by it.
-        Weak error ± its Monte Carlo standard error; band: the paper's tolerance band.</caption>
+      <caption class="hint">Comparisons on ${OBSERVABLE_LABELS[this.observable]}: press a column heading to sort by it.</caption>
       <thead><tr>${column('algorithm', 'Algorithm', false)}${column('model', 'Model', false)}${column('rho', 'ρ')}
         ${column('relMaxError', 'relMaxError')}${column('band', 'Band')}${column('weakError', 'Weak error ± SE')}</tr></thead>
       <tbody>${rows.map((r) => html`<tr data-testid="comparison-row" data-rho=${r.rho} data-rel=${r.relMaxError}>

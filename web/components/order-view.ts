@@ -60,6 +60,13 @@ export class SamOrderView extends LitElement {
             finished η = ${order.etas.map(short).join(', ')}; not run: ${this.planned.etas.slice(order.etas.length).map(short).join(', ')}.
             ${order.etas.length < 2 ? 'A slope needs at least two η steps.' : ''}</p>`
         : nothing}
+      <details class="help" data-testid="order-help"><summary>What the numbers mean</summary>
+        <p class="hint">Each η runs ⌈T/η⌉ steps to the same horizon T with ρ following η by the chosen rule. The weak error is
+          max_k |E g(x_k) − E g(X_kη)| between the algorithm and the model; a weak order-p model has error ∝ η^p, so the slope of
+          log error against log η estimates p (least squares over the qualified points, with a bootstrap 95 % interval).
+          Claimed slopes (src/experiments/claims.ts): about 1 for each algorithm's own SDE; under ρ = c·√η, 0.35–0.75 for the
+          SGD SDE as a model of USAM/DNSAM/SAM (the paper: ≈ 0.5–0.65). Paper: <a href="https://arxiv.org/abs/2301.08203" target="_blank" rel="noopener">arXiv:2301.08203</a>.</p>
+      </details>
       <sam-plot heading="Weak error against η (log–log)" fileName="convergence-order" .spec=${this.spec(order)}></sam-plot>
       <table data-testid="order-table">
         <caption class="hint">Fitted slope p of log e = p log η + c</caption>

@@ -15,5 +15,8 @@ export const viewStyles = css`
   th, td { text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px solid #d8dee4; }
   th { color: #3d444d; font-weight: 600; }
   .warn { color: #9a6700; }
+  details.help { font-size: 0.85rem; }
+  details.help summary { cursor: pointer; color: #0969da; }
+  details.help p { margin: 0.3rem 0 0; }
   .flag { color: #a40e26; }
 `;
