@@ -410,6 +410,21 @@ describe('issue 14: the numbers a researcher wants', () => {
     await shot('loaded');
   });
 
+  test('the pasted-config editor: the JSON is what runs, a field edit rewrites it, a JSON error names its line (20)', async () => {
+    const config = { problem: { kind: 'quadratic', hessian: { eigenvalues: [1, 0.5] } }, x0: { constant: 1 }, noise: { sigma: 0.1 }, eta: 0.01, rho: [0.1], steps: 100, paths: 16, seed: 1 };
+    await open(`?experiment=custom&config=${encodeURIComponent(JSON.stringify(config))}`);
+    const editor = page.getByTestId('param-config');
+    expect(JSON.parse(await editor.inputValue())).toEqual(config);
+    expect(Number(await editor.getAttribute('rows'))).toBeGreaterThanOrEqual(12);
+    await page.getByTestId('param-steps').fill('250');
+    await expect.poll(async () => JSON.parse(await editor.inputValue()).steps).toBe(250);
+    expect(JSON.parse(await editor.inputValue()).eta).toBe(0.01);
+    expect(page.url()).toContain(encodeURIComponent('"steps":250'));
+    await editor.fill('{\n  "eta": 0.01,\n  "rho": [0.1,]\n}');
+    await editor.dispatchEvent('change');
+    await expect.poll(() => page.getByTestId('error-config').innerText()).toMatch(/^Not valid JSON at line 3, column 15 \(expected a value\): /);
+  });
+
   test('confidence bands can be switched off (16)', async () => {
     await open('?experiment=validation-quadratic');
     await importResult('validation-bands.json', validation);

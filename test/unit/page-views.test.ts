@@ -148,3 +148,14 @@ describe('tick labels never repeat (web/lib/plot-scales.ts)', () => {
     expect(narrow.ticks!.map(narrow.tickFormat)).toEqual(['0.2490', '0.2495', '0.2500', '0.2505', '0.2510']);
   });
 });
+
+describe('JSON errors at their line (web/lib/json-place.ts)', () => {
+  test('valid JSON has no error; the first bad character is found with its line and column', async () => {
+    const { jsonErrorAt } = await import('../../web/lib/json-place.js');
+    for (const ok of ['{}', '{"a": [1, -2.5e3, true, null, "x\\u00e9"]}', ' [ ] ']) expect(jsonErrorAt(ok), ok).toBeUndefined();
+    expect(jsonErrorAt('{\n  "eta": 0.01,\n  "rho": [0.1,]\n}')).toEqual({ line: 3, column: 15, expected: 'a value' });
+    expect(jsonErrorAt('{\n  eta: 1\n}')).toEqual({ line: 2, column: 3, expected: 'a "quoted" key' });
+    expect(jsonErrorAt('{"a": 1} x')).toEqual({ line: 1, column: 10, expected: 'the end of the text' });
+    expect(jsonErrorAt('{"a": 01}')?.expected).toBe('"," or "}"');
+  });
+});

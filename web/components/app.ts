@@ -17,6 +17,7 @@ import {
   divergenceSentence, formatCount, plannedPathSteps, short, viewKind, type ProgressPlan,
 } from '../lib/run-plan.js';
 import type { OrderSpec } from '../../src/experiments/registry.js';
+import { jsonErrorAt } from '../lib/json-place.js';
 import { resultToJson } from '../lib/result-io.js';
 import { CUSTOM_ID, decodeState, encodeState } from '../lib/url-state.js';
 import './experiment-picker.js';
@@ -232,6 +233,17 @@ export class SamApp extends LitElement {
     this.values = paramsFromConfig(this.baseConfig() ?? {});
   }
 
+  /**
+   * The fields' values; for a pasted config the JSON stays the one source of truth: the edit is
+   * written into it, so the text always shows what Run runs.
+   */
+  private setValues(values: ParamValues): void {
+    this.values = values;
+    if (this.experimentId !== CUSTOM_ID) return;
+    const { config } = parseConfigText(this.configText);
+    if (config) this.configText = JSON.stringify(validateParams(config, values).raw, null, 2);
+  }
+
   private setConfigText(text: string): void {
     this.configText = text;
     const { config } = parseConfigText(text);
@@ -251,7 +263,7 @@ export class SamApp extends LitElement {
           .configText=${this.experimentId === CUSTOM_ID ? this.configText : undefined} .order=${this.order}
           @order-change=${(e: CustomEvent<{ order: OrderValues }>) => (this.order = e.detail.order)}
           ?hasQuick=${Boolean(experiment && hasQuick(experiment))} size=${this.size}
-          @params-change=${(e: CustomEvent<{ values: ParamValues }>) => (this.values = e.detail.values)}
+          @params-change=${(e: CustomEvent<{ values: ParamValues }>) => this.setValues(e.detail.values)}
           @preset=${(e: CustomEvent<{ quick: boolean }>) => this.applyPreset(e.detail.quick)}
           @config-text-change=${(e: CustomEvent<{ text: string }>) => this.setConfigText(e.detail.text)}></sam-parameter-panel>
         <sam-run-controller .context=${this.context} .request=${this.request}
@@ -358,12 +370,18 @@ export class SamApp extends LitElement {
   }
 }
 
-function parseConfigText(text: string): { config?: RawConfig; error?: string } {
+export function parseConfigText(text: string): { config?: RawConfig; error?: string } {
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'The config must be a JSON object.' };
     return { config: parsed as RawConfig };
   } catch (e) {
-    return { error: `Not valid JSON: ${(e as Error).message}` };
+    return { error: `Not valid JSON${jsonErrorPlace(text)}: ${(e as Error).message}` };
   }
+}
+
+/** " at line L, column C (expected …)" for the first syntax error of the text. */
+function jsonErrorPlace(text: string): string {
+  const place = jsonErrorAt(text);
+  return place ? ` at line ${place.line}, column ${place.column} (expected ${place.expected})` : '';
 }

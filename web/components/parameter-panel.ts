@@ -61,7 +61,7 @@ export class SamParameterPanel extends LitElement {
     label, .group-label { font-size: 0.85rem; color: #3d444d; font-weight: 500; }
     .hint { font-size: 0.75rem; color: #6e7781; }
     input[type='text'], select, textarea { font: inherit; padding: 0.3rem 0.4rem; border: 1px solid #8c959f; border-radius: 4px; background: #fff; min-width: 0; }
-    textarea { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.8rem; min-height: 9rem; resize: vertical; }
+    textarea { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.8rem; min-height: 14rem; resize: vertical; }
     input[aria-invalid='true'], textarea[aria-invalid='true'] { border-color: #cf222e; border-width: 2px; background: #fff5f5; }
     input:focus-visible, select:focus-visible, textarea:focus-visible, button:focus-visible { outline: 3px solid #80b3ff; outline-offset: 1px; }
     .error { color: #a40e26; font-size: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -178,8 +178,8 @@ export class SamParameterPanel extends LitElement {
   private configArea(): TemplateResult {
     const error = this.errors.config;
     return html`<div class="field wide" style="margin-bottom: 0.6rem">
-      <label for="p-config">Config JSON (the fields below are written over it)</label>
-      <textarea id="p-config" data-testid="param-config" spellcheck="false" .value=${this.configText ?? ''}
+      <label for="p-config">Config JSON: what Run runs (editing a field below rewrites it)</label>
+      <textarea id="p-config" data-testid="param-config" spellcheck="false" rows=${Math.min(30, Math.max(12, (this.configText ?? '').split('\n').length + 1))} .value=${this.configText ?? ''}
         aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? 'e-config' : nothing}
         @change=${(e: Event) => this.dispatchEvent(new CustomEvent('config-text-change', { detail: { text: (e.target as HTMLTextAreaElement).value }, bubbles: true, composed: true }))}></textarea>
       ${error ? html`<span class="error" id="e-config" role="alert" data-testid="error-config">${error}</span>` : nothing}
