@@ -52,7 +52,7 @@ fn s_sub(x: Slice, y: Slice) -> Slice {
   return out;
 }
 
-// Sum over the workgroup of one vec4 per thread, in a fixed order (thread 0 adds the 64
+// Sum over the workgroup of one vec4 per thread, in a fixed order (thread 0 adds the WG
 // values one after another: few barrier sites, which SwiftShader compiles much faster than a
 // tree); uniform result. The leading barrier keeps the previous sum's readers ahead of
 // this sum's writers.

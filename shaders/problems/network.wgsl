@@ -4,12 +4,16 @@
 // row-major) at x[i·h + j], then W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
 //
 // One problem_pass() sweeps the pass's rows (all samples, or a mini-batch drawn with
-// replacement) in tiles of T rows. The point lives in wg_point and the HVP direction in
-// wg_dir (workgroup memory, read by every thread); per tile
-//   rows   one thread per row: a = x_n W1, s = act(a), z = s W2, ℓ, e = ∂ℓ/∂z,
-//          δ = (W2 e) act'(a), and the R-op of all of it along V (forward mode over the
-//          hand-written backward pass): R(a), R(z), R(e) = ℓ''R(z), R(δ);
-//   sums   each thread its own coordinates: Σ over the tile's rows, into acc0 / acc1.
+// replacement); thread t takes rows t, t + WG, … and for each runs, in one go and sharing the
+// activations, the forward pass, the backward pass and its R-op along the direction V
+// (forward mode over the hand-written backward pass), adding the row's terms of both outputs
+// to its own accumulators (acc_p0, acc_p1: private memory). At the end of the
+// pass the WG partials of every coordinate are summed in thread order through workgroup
+// memory. The weights live in workgroup memory, hidden units padded to blocks of four (vec4):
+// W1 block (i, b) at pw[i·H4 + b], W2 block (k, b) at pw[W2_AT + k·H4 + b]; the direction
+// likewise in pv. The per-row code is generated for the network's shape
+// (src/simulate/kernelsWorkgroup.ts) so that every weight and accumulator access has a
+// constant index.
 // The data terms only: the callers add the weight decay where the weights sum to one.
 // Up to two outputs per pass, each a gradient or an HVP, weighted 1/rows or by ζ_n − ζ̄
 // (mode B's per-sample noise weights, SPEC section 3).
@@ -21,7 +25,7 @@ struct NetHeader {
   samples: u32,
   activation: u32,   // 0 linear, 1 sigmoid
   loss: u32,         // 0 softmax cross-entropy, 1 logistic (y = ±1), 2 squared
-  tile_rows: u32,    // T
+  tile_rows: u32,    // rows a pass takes at once (one per thread)
   dim: u32,
   x_at: u32,         // offsets in `values`: features (N × n_in), targets (N × n_out),
   target_at: u32,    // and ‖x_n‖² (N)
@@ -40,12 +44,20 @@ struct NetData {
 
 @group(1) @binding(0) var<storage, read> net: NetData;
 
-const TILE_CAP: u32 = ${tileCapacity}u;     // ≥ T·h (sized from the workgroup memory left)
-const OUT_CAP: u32 = ${outputCapacity}u;    // ≥ T·n_out
+// The program's network shape (the header repeats it for the host).
+const NI: u32 = ${netInputs}u;
+const NH: u32 = ${netHidden}u;
+const NO: u32 = ${netOutputs}u;
+const H4: u32 = ${netHiddenBlocks}u;
+const ACTIVATION: u32 = ${netActivation}u;
+const LOSS: u32 = ${netLoss}u;
+const W2_AT: u32 = NI * H4;
+/** vec4 blocks of the padded weights. */
+const NW: u32 = (NI + NO) * H4;
 
 const DIR_NONE: u32 = 0u;
-const DIR_SHARED: u32 = 1u;       // V_n = wg_dir
-const DIR_SELF_MINUS: u32 = 2u;   // V_n = ∇ℓ_n − wg_dir
+const DIR_SHARED: u32 = 1u;       // V_n = V (set by problem_set_dir)
+const DIR_SELF_MINUS: u32 = 2u;   // V_n = ∇ℓ_n − V
 
 const OUT_NONE: u32 = 0u;
 const OUT_GRAD: u32 = 1u;         // Σ_n (1/rows) ∇ℓ_n
@@ -67,20 +79,28 @@ struct PassSpec {
   out1: u32,
 }
 
-var<workgroup> wg_point: array<f32, D_CAP>;
-var<workgroup> wg_dir: array<f32, D_CAP>;
-var<workgroup> t_s: array<f32, TILE_CAP>;    // s = act(a), row-major T × h
-var<workgroup> t_ra: array<f32, TILE_CAP>;   // R(a)
-var<workgroup> t_a0: array<f32, TILE_CAP>;   // output 0's W1 factor: ωδ (gradient) or ωR(δ) (HVP)
-var<workgroup> t_a1: array<f32, TILE_CAP>;
-var<workgroup> t_e: array<f32, OUT_CAP>;     // z, then e = ∂ℓ/∂z, row-major T × n_out
-var<workgroup> t_re: array<f32, OUT_CAP>;    // R(e)
-var<workgroup> t_b0: array<f32, OUT_CAP>;    // output 0's W2 factor of s: ωe or ωR(e)
-var<workgroup> t_b1: array<f32, OUT_CAP>;
-var<workgroup> t_c0: array<f32, OUT_CAP>;    // output 0's W2 factor of R(s) (HVP): ωe
-var<workgroup> t_c1: array<f32, OUT_CAP>;
-var<workgroup> t_row: array<u32, WG>;        // sample index of each tile row
+// The point (blocks 0..NW−1) and the direction (NW..2NW−1) of the next pass, then the pass's
+// partials (thread t's block c at t·NW + c): one array, since the pass copies the point and
+// the direction to each thread's private memory before it writes partials (WG ≥ 2).
+// Zero-initialised (WGSL): the padding (hidden units ≥ h) is never written and stays 0.
+var<workgroup> wg_part: array<vec4f, WG * NW>;
+/**
+ * Each thread's copies of the point and the direction, read in the loop over rows. On a software adapter
+ * every workgroup-memory access is a per-lane gather while a private array read at a constant
+ * index is one vector load: copying once per pass is ~30× cheaper than reading per row.
+ */
+var<private> pw: array<vec4f, NW>;
+var<private> pv: array<vec4f, NW>;
+/**
+ * A point or a direction was set since the last pass (uniform). A pass without a new point
+ * (a dynamics' second HVP at the same x) keeps the copy it has: wg_part no longer holds it.
+ */
+var<private> point_set: bool;
+var<private> dir_set: bool;
 
+/** This thread's sums over its rows, padded layout. */
+var<private> acc_p0: array<vec4f, NW>;
+var<private> acc_p1: array<vec4f, NW>;
 /** The pass outputs, this thread's coordinates. */
 var<private> acc0: Slice;
 var<private> acc1: Slice;
@@ -102,41 +122,61 @@ fn problem_weight_decay() -> f32 {
   return net.header.weight_decay;
 }
 
+// Where coordinate q of x lives in the padded layout: (vec4 block, lane).
+fn padded_slot(q: u32) -> vec2u {
+  if (q < NI * NH) {
+    let i = q / NH;
+    let j = q - i * NH;
+    return vec2u(i * H4 + j / 4u, j % 4u);
+  }
+  let j = (q - NI * NH) / NO;
+  let k = (q - NI * NH) - j * NO;
+  return vec2u(W2_AT + k * H4 + j / 4u, j % 4u);
+}
+
 // The point and the direction of the next pass (the pass's first barrier publishes them).
 fn problem_set_point(x: Slice) {
+  let d = problem_dim();
   for (var r = 0u; r < BPT; r++) {
-    let at = 4u * lane_group(r);
-    wg_point[at] = x[r].x;
-    wg_point[at + 1u] = x[r].y;
-    wg_point[at + 2u] = x[r].z;
-    wg_point[at + 3u] = x[r].w;
+    for (var l = 0u; l < 4u; l++) {
+      let q = 4u * lane_group(r) + l;
+      if (q < d) {
+        let at = padded_slot(q);
+        wg_part[at.x][at.y] = x[r][l];
+      }
+    }
   }
+  point_set = true;
 }
 
 fn problem_set_dir(v: Slice) {
+  let d = problem_dim();
   for (var r = 0u; r < BPT; r++) {
-    let at = 4u * lane_group(r);
-    wg_dir[at] = v[r].x;
-    wg_dir[at + 1u] = v[r].y;
-    wg_dir[at + 2u] = v[r].z;
-    wg_dir[at + 3u] = v[r].w;
+    for (var l = 0u; l < 4u; l++) {
+      let q = 4u * lane_group(r) + l;
+      if (q < d) {
+        let at = padded_slot(q);
+        wg_part[NW + at.x][at.y] = v[r][l];
+      }
+    }
   }
+  dir_set = true;
 }
 
-fn activate(a: f32) -> f32 {
-  if (net.header.activation == 1u) { return 1.0 / (1.0 + exp(-a)); }
+fn act4(a: vec4f) -> vec4f {
+  if (ACTIVATION == 1u) { return 1.0 / (1.0 + exp(-a)); }
   return a;
 }
 
 // act'(a) and act''(a) from s = act(a).
-fn act1(s: f32) -> f32 {
-  if (net.header.activation == 1u) { return s * (1.0 - s); }
-  return 1.0;
+fn act1_4(s: vec4f) -> vec4f {
+  if (ACTIVATION == 1u) { return s * (1.0 - s); }
+  return vec4f(1.0);
 }
 
-fn act2(s: f32) -> f32 {
-  if (net.header.activation == 1u) { return s * (1.0 - s) * (1.0 - 2.0 * s); }
-  return 0.0;
+fn act2_4(s: vec4f) -> vec4f {
+  if (ACTIVATION == 1u) { return s * (1.0 - s) * (1.0 - 2.0 * s); }
+  return vec4f(0.0);
 }
 
 fn is_zeta(kind: u32) -> bool {
@@ -147,10 +187,6 @@ fn is_hvp(kind: u32) -> bool {
   return kind == OUT_HVP || kind == OUT_HVP_ZETA;
 }
 
-fn is_grad(kind: u32) -> bool {
-  return kind == OUT_GRAD || kind == OUT_GRAD_ZETA;
-}
-
 // Row r's sample: r itself, or uniform with replacement: the high word of w·N for the
 // Philox word w (src/dynamics/batches.ts is the twin).
 fn row_sample(p: PassSpec, r: u32) -> u32 {
@@ -159,72 +195,67 @@ fn row_sample(p: PassSpec, r: u32) -> u32 {
   return philox_mulhilo(words[r % 4u], net.header.samples).x;
 }
 
-// ℓ of tile row t (sample n); turns t_e's z into e = ∂ℓ/∂z in place.
-fn loss_and_residual(t: u32, n: u32) -> f32 {
-  let no = net.header.outputs;
-  let at = t * no;
-  let y_at = net.header.target_at + n * no;
-  if (net.header.loss == 0u) {
-    var top = t_e[at];
-    for (var k = 1u; k < no; k++) { top = max(top, t_e[at + k]); }
+// ℓ of the row with targets at y_at; turns the logits z (in e) into e = ∂ℓ/∂z in place.
+fn loss_and_residual(e: ptr<function, array<f32, NO>>, y_at: u32) -> f32 {
+  if (LOSS == 0u) {
+    var top = (*e)[0];
+    for (var k = 1u; k < NO; k++) { top = max(top, (*e)[k]); }
     var sum = 0.0;
-    for (var k = 0u; k < no; k++) { sum += exp(t_e[at + k] - top); }
+    for (var k = 0u; k < NO; k++) { sum += exp((*e)[k] - top); }
     var loss = top + log(sum);
-    for (var k = 0u; k < no; k++) {
-      let z = t_e[at + k];
+    for (var k = 0u; k < NO; k++) {
+      let z = (*e)[k];
       let y = net.values[y_at + k];
       loss -= y * z;
-      t_e[at + k] = exp(z - top) / sum - y;
+      (*e)[k] = exp(z - top) / sum - y;
     }
     return loss;
   }
-  if (net.header.loss == 1u) {
+  if (LOSS == 1u) {
     let y = net.values[y_at];
-    let minus_margin = -y * t_e[at];
-    t_e[at] = -y / (1.0 + exp(-minus_margin));
+    let minus_margin = -y * (*e)[0];
+    (*e)[0] = -y / (1.0 + exp(-minus_margin));
     return max(minus_margin, 0.0) + log(1.0 + exp(-abs(minus_margin)));
   }
   let c = net.header.loss_scale;
   var loss = 0.0;
-  for (var k = 0u; k < no; k++) {
-    let r = t_e[at + k] - net.values[y_at + k];
-    t_e[at + k] = c * r;
+  for (var k = 0u; k < NO; k++) {
+    let r = (*e)[k] - net.values[y_at + k];
+    (*e)[k] = c * r;
     loss += r * r;
   }
   return 0.5 * c * loss;
 }
 
-// t_re ← ℓ''(z) t_re for tile row t, from e and y (softmax: p = e + y; logistic: |e| = σ(−yz),
-// so ℓ'' = |e|(1 − |e|); squared: ℓ'' = c).
-fn apply_curvature(t: u32, n: u32) {
-  let no = net.header.outputs;
-  let at = t * no;
-  if (net.header.loss == 0u) {
-    let y_at = net.header.target_at + n * no;
+// re ← ℓ''(z) re, from e and y (softmax: p = e + y; logistic: |e| = σ(−yz), so
+// ℓ'' = |e|(1 − |e|); squared: ℓ'' = c).
+fn apply_curvature(re: ptr<function, array<f32, NO>>, e: ptr<function, array<f32, NO>>, y_at: u32) {
+  if (LOSS == 0u) {
     var pr = 0.0;
-    for (var k = 0u; k < no; k++) { pr += (t_e[at + k] + net.values[y_at + k]) * t_re[at + k]; }
-    for (var k = 0u; k < no; k++) { t_re[at + k] = (t_e[at + k] + net.values[y_at + k]) * (t_re[at + k] - pr); }
-  } else if (net.header.loss == 1u) {
-    let p = abs(t_e[at]);
-    t_re[at] = p * (1.0 - p) * t_re[at];
+    for (var k = 0u; k < NO; k++) { pr += ((*e)[k] + net.values[y_at + k]) * (*re)[k]; }
+    for (var k = 0u; k < NO; k++) { (*re)[k] = ((*e)[k] + net.values[y_at + k]) * ((*re)[k] - pr); }
+  } else if (LOSS == 1u) {
+    let p = abs((*e)[0]);
+    (*re)[0] = p * (1.0 - p) * (*re)[0];
   } else {
-    for (var k = 0u; k < no; k++) { t_re[at + k] = net.header.loss_scale * t_re[at + k]; }
+    for (var k = 0u; k < NO; k++) { (*re)[k] = net.header.loss_scale * (*re)[k]; }
   }
 }
 
-// Tile row t: sample n = row_sample(p, n0 + t) through the forward pass, the backward pass
-// and its R-op, all by one thread; writes the row's factors of every output into the tile
-// arrays and returns its weighted loss.
-fn process_row(p: PassSpec, r: u32, t: u32) -> f32 {
-  let ni = net.header.inputs;
-  let h = net.header.hidden;
-  let no = net.header.outputs;
-  let w2_at = ni * h;
+// Row r of the pass (sample n = row_sample(p, r); weight 0 beyond p.rows): the forward pass
+// a = x_n W1, s = act(a), z = s W2, ℓ, e = ∂ℓ/∂z; the backward pass b = W2 e,
+// δ = b act'(a); with a direction its R-op R(a) = x_n V1 (self-minus: ‖x_n‖²δ − x_n V1),
+// R(z) = (act'(a)R(a)) W2 + s V2 (self-minus: ‖s‖²e − s V2), R(e) = ℓ''R(z),
+// R(b) = V2 e + W2 R(e) (self-minus: s‖e‖² − V2 e + W2 R(e)), R(δ) = R(b) act'(a) + b act''(a) R(a).
+// Output o adds ω x_n ⊗ δ (gradient) or ω x_n ⊗ R(δ) (HVP) to W1, and ω s ⊗ e (gradient) or
+// ω (s ⊗ R(e) + R(s) ⊗ e) (HVP) to W2. Returns the row's weighted loss.
+fn process_row(p: PassSpec, r: u32) -> f32 {
   let has_dir = p.direction != DIR_NONE;
   let self_minus = p.direction == DIR_SELF_MINUS;
+  let hvp0 = is_hvp(p.out0);
+  let hvp1 = is_hvp(p.out1);
   let valid = r < p.rows;
   let n = select(0u, row_sample(p, r), valid);
-  t_row[t] = n;
   let wu = select(0.0, 1.0 / f32(p.rows), valid);
   var wz = 0.0;
   if ((is_zeta(p.out0) || is_zeta(p.out1)) && valid) {
@@ -232,160 +263,77 @@ fn process_row(p: PassSpec, r: u32, t: u32) -> f32 {
   }
   let w0 = select(wu, wz, is_zeta(p.out0));
   let w1 = select(wu, wz, is_zeta(p.out1));
-  let row = net.header.x_at + n * ni;
-  let sh = t * h;
-  let so = t * no;
-  // a = x_n W1, s = act(a); R(a) = x_n V1.
-  for (var j = 0u; j < h; j++) {
-    var a = 0.0;
-    var ra = 0.0;
-    if (has_dir) {
-      for (var i = 0u; i < ni; i++) {
-        let xi = net.values[row + i];
-        a += xi * wg_point[i * h + j];
-        ra += xi * wg_dir[i * h + j];
-      }
-    } else {
-      for (var i = 0u; i < ni; i++) { a += net.values[row + i] * wg_point[i * h + j]; }
-    }
-    t_s[sh + j] = activate(a);
-    t_ra[sh + j] = ra;
-  }
-  // z = s W2, then ℓ and e = ∂ℓ/∂z (in place).
-  for (var k = 0u; k < no; k++) {
-    var z = 0.0;
-    for (var j = 0u; j < h; j++) { z += t_s[sh + j] * wg_point[w2_at + j * no + k]; }
-    t_e[so + k] = z;
-  }
-  let loss = loss_and_residual(t, n);
-  // δ = (W2 e) act'(a): gradient outputs take ωδ; self-minus: R(a) = ‖x_n‖²δ − x_n V1.
+  let row = net.header.x_at + n * NI;
+  let y_at = net.header.target_at + n * NO;
   let norm2 = net.values[net.header.norm_at + n];
-  for (var j = 0u; j < h; j++) {
-    var b = 0.0;
-    for (var k = 0u; k < no; k++) { b += wg_point[w2_at + j * no + k] * t_e[so + k]; }
-    let delta = b * act1(t_s[sh + j]);
-    if (is_grad(p.out0)) { t_a0[sh + j] = w0 * delta; }
-    if (is_grad(p.out1)) { t_a1[sh + j] = w1 * delta; }
-    if (self_minus) { t_ra[sh + j] = norm2 * delta - t_ra[sh + j]; }
-  }
-  // R(z) = (act'(a)R(a)) W2 + s V2 (self-minus: ‖s‖²e − s V2), R(e) = ℓ''R(z).
+  var s: array<vec4f, H4>;    // act(a)
+  var ra: array<vec4f, H4>;   // R(a)
+  var bw: array<vec4f, H4>;   // b = W2 e
+  var dl: array<vec4f, H4>;   // δ
+  var rd: array<vec4f, H4>;   // R(δ)
+  var e: array<f32, NO>;      // z, then e
+  var re: array<f32, NO>;     // R(z), then R(e)
+  ${rowForward}
   if (has_dir) {
-    var s2 = 0.0;
-    for (var j = 0u; j < h; j++) { s2 += t_s[sh + j] * t_s[sh + j]; }
-    for (var k = 0u; k < no; k++) {
-      var from_w2 = 0.0;
-      var from_v2 = 0.0;
-      for (var j = 0u; j < h; j++) {
-        let s = t_s[sh + j];
-        from_w2 += act1(s) * t_ra[sh + j] * wg_point[w2_at + j * no + k];
-        from_v2 += s * wg_dir[w2_at + j * no + k];
-      }
-      t_re[so + k] = select(from_w2 + from_v2, from_w2 + s2 * t_e[so + k] - from_v2, self_minus);
-    }
-    apply_curvature(t, n);
+    ${rowDirection}
   }
-  // The W2 factors: of s (ωe, or ωR(e) for an HVP) and of R(s) (ωe, HVP only).
-  for (var k = 0u; k < no; k++) {
-    let e = t_e[so + k];
-    let re = t_re[so + k];
-    t_b0[so + k] = w0 * select(e, re, is_hvp(p.out0));
-    t_b1[so + k] = w1 * select(e, re, is_hvp(p.out1));
-    t_c0[so + k] = w0 * e;
-    t_c1[so + k] = w1 * e;
-  }
-  // R(b) = V2 e + W2 R(e) (self-minus: s‖e‖² − V2 e + W2 R(e)),
-  // R(δ) = R(b) act'(a) + b act''(a) R(a): HVP outputs take ωR(δ).
+  let loss = loss_and_residual(&e, y_at);
+  ${rowDelta}
   if (has_dir) {
-    var e2 = 0.0;
-    for (var k = 0u; k < no; k++) { e2 += t_e[so + k] * t_e[so + k]; }
-    for (var j = 0u; j < h; j++) {
-      var b = 0.0;
-      var v2e = 0.0;
-      var w2re = 0.0;
-      for (var k = 0u; k < no; k++) {
-        let e = t_e[so + k];
-        let w = wg_point[w2_at + j * no + k];
-        b += w * e;
-        v2e += wg_dir[w2_at + j * no + k] * e;
-        w2re += w * t_re[so + k];
-      }
-      let s = t_s[sh + j];
-      let rb = select(v2e, s * e2 - v2e, self_minus) + w2re;
-      let rdelta = rb * act1(s) + b * act2(s) * t_ra[sh + j];
-      if (is_hvp(p.out0)) { t_a0[sh + j] = w0 * rdelta; }
-      if (is_hvp(p.out1)) { t_a1[sh + j] = w1 * rdelta; }
-    }
+    ${rowROp}
+  }
+  ${rowAccumulate}
+  if (p.out1 != OUT_NONE) {
+    ${rowAccumulateSecond}
   }
   return wu * loss;
 }
 
-// One sweep over the pass's rows in tiles of T: each thread t < T takes one row
-// (process_row), then each thread sums its own coordinates over the tile's rows. Two
-// barriers per tile (barriers dominate on SwiftShader, where each costs a switch of every
-// SIMD group of the workgroup). acc0/acc1 receive the outputs. Returns Σ_rows ℓ/rows when
-// want_loss (a workgroup sum), else 0. Call in uniform control flow.
-fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
-  let ni = net.header.inputs;
-  let h = net.header.hidden;
-  let no = net.header.outputs;
-  let T = min(net.header.tile_rows, p.rows);
-  let d = net.header.dim;
-  let w2_at = ni * h;
-  let x_at = net.header.x_at;
-  let hvp0 = is_hvp(p.out0);
-  let hvp1 = is_hvp(p.out1);
-  let two = p.out1 != OUT_NONE;
-  acc0 = s_zero();
-  acc1 = s_zero();
-  var loss_part = 0.0;
-  for (var n0 = 0u; n0 < p.rows; n0 += T) {
-    workgroupBarrier();
-    if (tid < T) { loss_part += process_row(p, n0 + tid, tid); }
-    workgroupBarrier();
-    // This thread's coordinates, summed over the tile's rows.
-    for (var r = 0u; r < BPT; r++) {
-      let base = 4u * lane_group(r);
-      if (base >= d) { continue; }
-      var v0 = acc0[r];
-      var v1 = acc1[r];
-      for (var l = 0u; l < 4u; l++) {
-        let c = base + l;
-        if (c >= d) { break; }
-        var sum0 = 0.0;
-        var sum1 = 0.0;
-        if (c < w2_at) {
-          let i = c / h;
-          let j = c - i * h;
-          if (two) {
-            for (var t = 0u; t < T; t++) {
-              let xv = net.values[x_at + t_row[t] * ni + i];
-              sum0 += xv * t_a0[t * h + j];
-              sum1 += xv * t_a1[t * h + j];
-            }
-          } else {
-            for (var t = 0u; t < T; t++) { sum0 += net.values[x_at + t_row[t] * ni + i] * t_a0[t * h + j]; }
-          }
-        } else {
-          let j = (c - w2_at) / no;
-          let k = (c - w2_at) - j * no;
-          for (var t = 0u; t < T; t++) {
-            let s = t_s[t * h + j];
-            let rs = act1(s) * t_ra[t * h + j];
-            sum0 += s * t_b0[t * no + k];
-            if (hvp0) { sum0 += rs * t_c0[t * no + k]; }
-            if (two) {
-              sum1 += s * t_b1[t * no + k];
-              if (hvp1) { sum1 += rs * t_c1[t * no + k]; }
-            }
-          }
-        }
-        v0[l] += sum0;
-        v1[l] += sum1;
+// The output of one accumulator: the WG partials summed in thread order, delivered in this
+// thread's coordinates (Slice layout). Call in uniform control flow.
+fn reduce_output(second: bool) -> Slice {
+  workgroupBarrier();
+  // The partials overwrite the point and the direction: every thread has copied them.
+  for (var c = 0u; c < NW; c++) { wg_part[tid * NW + c] = select(acc_p0[c], acc_p1[c], second); }
+  workgroupBarrier();
+  let d = problem_dim();
+  var out = s_zero();
+  for (var r = 0u; r < BPT; r++) {
+    var v = vec4f(0.0);
+    for (var l = 0u; l < 4u; l++) {
+      let q = 4u * lane_group(r) + l;
+      if (q < d) {
+        let at = padded_slot(q);
+        var total = 0.0;
+        for (var t = 0u; t < WG; t++) { total += wg_part[t * NW + at.x][at.y]; }
+        v[l] = total;
       }
-      acc0[r] = select(vec4f(0.0), v0, vec4<bool>(p.out0 != OUT_NONE));
-      acc1[r] = select(vec4f(0.0), v1, vec4<bool>(p.out1 != OUT_NONE));
     }
+    out[r] = v;
   }
+  // Readers of the partials finish before the next point is written over them.
+  workgroupBarrier();
+  return out;
+}
+
+// One sweep over the pass's rows, WG at a time (process_row); acc0/acc1 receive the outputs
+// (acc1 only when p.out1 is set). Returns Σ_rows ℓ/rows when want_loss (a workgroup sum),
+// else 0. Call in uniform control flow.
+fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
+  workgroupBarrier();
+  for (var c = 0u; c < NW; c++) {
+    if (point_set) { pw[c] = wg_part[c]; }
+    if (dir_set) { pv[c] = wg_part[NW + c]; }
+    acc_p0[c] = vec4f(0.0);
+    acc_p1[c] = vec4f(0.0);
+  }
+  point_set = false;
+  dir_set = false;
+  var loss_part = 0.0;
+  for (var r0 = 0u; r0 < p.rows; r0 += WG) { loss_part += process_row(p, r0 + tid); }
+  acc0 = reduce_output(false);
+  acc1 = s_zero();
+  if (p.out1 != OUT_NONE) { acc1 = reduce_output(true); }
   if (!want_loss) { return 0.0; }
   return wg_sum4(vec4f(loss_part, 0.0, 0.0, 0.0)).x;
 }

@@ -1,62 +1,141 @@
 // The workgroup-per-path layout (DESIGN.md "Kernels") for the network problems: one workgroup
 // advances one path (shaders/simulate_wg.wgsl), its threads share the network passes
-// (shaders/problems/network.wgsl). This module sizes the program (dimension capacity, tiles,
-// workgroup memory) and packs a network's data for its storage buffer.
+// (shaders/problems/network.wgsl). This module sizes the program and generates the pass's
+// per-sample body for one network shape, and packs a network's data for its storage buffer.
+//
+// Why generated code: a software adapter (SwiftShader) runs the threads of a workgroup as the
+// lanes of CPU SIMD registers; a memory access whose address is not a compile-time constant
+// becomes a per-lane gather, while one with a constant index is a single load (a broadcast for
+// workgroup memory, a vector load for private arrays). The matrix products of a pass are
+// therefore written out with constant indices for the network's n_in, h and n_out; only the
+// loop over samples stays a loop. A real GPU compiler gets the same register-resident code.
 import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/network.js';
 
-/** Threads per path, and the most rows of a tile (one thread per row). */
-export const PATH_WORKGROUP_SIZE = 64;
-/** Floats per (row × output) tile array; the (row × hidden unit) arrays get what is left. */
-export const OUTPUT_CAPACITY = 4 * PATH_WORKGROUP_SIZE;
-/** Largest (row × hidden unit) tile array: 64 rows of 64 hidden units. */
-const TILE_CAPACITY_MAX = 4096;
+/**
+ * Threads per path: two SIMD groups of a software adapter. Few threads keep the reduction
+ * short (WG partials per coordinate) and the copies of the point per thread cheap; enough of
+ * them keep each thread's slice of the state (d/(4·WG) vec4) small.
+ */
+export const PATH_WORKGROUP_SIZE = 8;
 /** The WGSL files of the layout, in composition order. */
 export const WORKGROUP_SHADER_FILES = ['philox.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl'];
 
 const HEADER_WORDS = 16;
 
 export interface WorkgroupProgramShape {
-  /** Lane groups (vec4) per thread; the program serves d ≤ 4·64·blocksPerThread. */
+  inputs: number;
+  hidden: number;
+  outputs: number;
+  activation: number;
+  loss: number;
+  /** Hidden units in blocks of four (vec4): H4 = ⌈h/4⌉. */
+  hiddenBlocks: number;
+  /** vec4 blocks of the padded weights: (n_in + n_out)·H4. */
+  weightBlocks: number;
+  /** Lane groups (vec4) per thread; the program serves d ≤ 4·WG·blocksPerThread. */
   blocksPerThread: number;
   dimCapacity: number;
-  /** Floats per (row × hidden unit) tile array. */
-  tileCapacity: number;
-  /** Rows per tile T = min(64, ⌊tileCapacity/h⌋, ⌊OUTPUT_CAPACITY/n_out⌋). */
+  /** Samples a pass takes at once (one per thread). */
   tileRows: number;
   workgroupBytes: number;
 }
 
 /**
- * Capacity classes of d (256, 512, 1024, …) so that networks of similar size share one
- * compiled program (compiles take seconds on SwiftShader). Throws when the network does not
- * fit the adapter's workgroup memory, naming what would be needed.
+ * The program of one network shape (n_in, h, n_out, activation, loss): compiled once per device
+ * and shared by every data set of that shape. Throws when the padded weights and the
+ * reduction's partials do not fit the adapter's workgroup memory, naming what would be needed.
  */
 export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number): WorkgroupProgramShape {
-  const d = spec.inputs * spec.hidden + spec.hidden * spec.outputs;
-  const lanesPerGroup = 4 * PATH_WORKGROUP_SIZE;
-  let blocksPerThread = 1;
-  while (lanesPerGroup * blocksPerThread < d) blocksPerThread *= 2;
-  const dimCapacity = lanesPerGroup * blocksPerThread;
-  // Mirrors the var<workgroup> declarations of slice.wgsl (red, red_total), network.wgsl
-  // (wg_point, wg_dir, 6 output tiles, t_row, 4 hidden tiles) and simulate_wg.wgsl.
-  const fixedBytes = 4 * (2 * dimCapacity + 6 * OUTPUT_CAPACITY + PATH_WORKGROUP_SIZE) + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
-  const rows = PATH_WORKGROUP_SIZE;
-  const tileCapacity = Math.min(TILE_CAPACITY_MAX, Math.floor((maxWorkgroupBytes - fixedBytes) / 16 / rows) * rows);
-  const tileRows = Math.min(rows, Math.floor(tileCapacity / spec.hidden), Math.floor(OUTPUT_CAPACITY / spec.outputs));
-  if (tileRows < 1) {
-    throw new Error(`network of dimension ${d} with ${spec.hidden} hidden units and ${spec.outputs} outputs does not fit `
-      + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (vectors of capacity ${dimCapacity} take `
-      + `${fixedBytes}; a tile row takes ${16 * spec.hidden} more)`);
+  const { inputs, hidden, outputs } = spec;
+  const d = inputs * hidden + hidden * outputs;
+  const hiddenBlocks = Math.ceil(hidden / 4);
+  const weightBlocks = (inputs + outputs) * hiddenBlocks;
+  const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
+  // Mirrors the var<workgroup> declarations: network.wgsl (wg_part), slice.wgsl (red,
+  // red_total) and simulate_wg.wgsl (status_word).
+  const workgroupBytes = 16 * PATH_WORKGROUP_SIZE * weightBlocks + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
+  if (workgroupBytes > maxWorkgroupBytes) {
+    throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
+      + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytes})`);
   }
-  return { blocksPerThread, dimCapacity, tileCapacity, tileRows, workgroupBytes: fixedBytes + 16 * tileCapacity };
+  return {
+    inputs, hidden, outputs,
+    activation: ACTIVATION_CODES[spec.activation],
+    loss: LOSS_CODES[spec.loss],
+    hiddenBlocks, weightBlocks, blocksPerThread,
+    dimCapacity: 4 * PATH_WORKGROUP_SIZE * blocksPerThread,
+    tileRows: PATH_WORKGROUP_SIZE,
+    workgroupBytes,
+  };
 }
 
-export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<string, number> {
+export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<string, number | string> {
   return {
     workgroupSize: PATH_WORKGROUP_SIZE,
     blocksPerThread: shape.blocksPerThread,
-    tileCapacity: shape.tileCapacity,
-    outputCapacity: OUTPUT_CAPACITY,
+    netInputs: shape.inputs,
+    netHidden: shape.hidden,
+    netOutputs: shape.outputs,
+    netHiddenBlocks: shape.hiddenBlocks,
+    netActivation: shape.activation,
+    netLoss: shape.loss,
+    ...rowCode(shape),
+  };
+}
+
+/** A sum of terms as one WGSL expression. */
+const sum = (terms: string[]): string => terms.join(' + ');
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * The generated parts of network.wgsl's process_row (SPEC section 5; the formulas are those of
+ * src/problems/network.ts): W1 block (i, b) at pw[i·H4 + b], W2 block (k, b) at
+ * pw[n_in·H4 + k·H4 + b] (hidden units 4b..4b+3 of output k), likewise V in pv and the
+ * accumulators acc_p0 / acc_p1 of the two outputs.
+ */
+function rowCode(shape: WorkgroupProgramShape): Record<string, string> {
+  const { inputs: ni, outputs: no, hiddenBlocks: h4 } = shape;
+  const blocks = range(h4);
+  const w1 = (i: number, b: number) => i * h4 + b;
+  const w2 = (k: number, b: number) => ni * h4 + k * h4 + b;
+  const tail = shape.hidden % 4;
+  // Padded hidden units (j ≥ h) get s = 0, so they add nothing anywhere.
+  const mask = (b: number) => (tail !== 0 && b === h4 - 1
+    ? ` * vec4f(${range(4).map((l) => (l < tail ? '1.0' : '0.0')).join(', ')})` : '');
+  const lines = (parts: string[]) => parts.join('\n  ');
+
+  const load = range(ni).map((i) => `let x${i} = net.values[row + ${i}u];`);
+  const forward = blocks.map((b) => `s[${b}] = act4(${sum(range(ni).map((i) => `x${i} * pw[${w1(i, b)}]`))})${mask(b)};`);
+  const logits = range(no).map((k) => `e[${k}] = ${sum(blocks.map((b) => `dot(s[${b}], pw[${w2(k, b)}])`))};`);
+  const direction = blocks.map((b) => `ra[${b}] = ${sum(range(ni).map((i) => `x${i} * pv[${w1(i, b)}]`))};`);
+  const delta = blocks.map((b) =>
+    `bw[${b}] = ${sum(range(no).map((k) => `pw[${w2(k, b)}] * e[${k}]`))}; dl[${b}] = bw[${b}] * act1_4(s[${b}]);`);
+  const rop = [
+    ...blocks.map((b) => `ra[${b}] = select(ra[${b}], norm2 * dl[${b}] - ra[${b}], self_minus);`),
+    `let s2 = ${sum(blocks.map((b) => `dot(s[${b}], s[${b}])`))};`,
+    ...range(no).map((k) => `let fw${k} = ${sum(blocks.map((b) => `dot(act1_4(s[${b}]) * ra[${b}], pw[${w2(k, b)}])`))};`
+      + ` let fv${k} = ${sum(blocks.map((b) => `dot(s[${b}], pv[${w2(k, b)}])`))};`
+      + ` re[${k}] = select(fw${k} + fv${k}, fw${k} + s2 * e[${k}] - fv${k}, self_minus);`),
+    'apply_curvature(&re, &e, y_at);',
+    `let e2 = ${sum(range(no).map((k) => `e[${k}] * e[${k}]`))};`,
+    ...blocks.map((b) => `{ let v2e = ${sum(range(no).map((k) => `pv[${w2(k, b)}] * e[${k}]`))};`
+      + ` let w2re = ${sum(range(no).map((k) => `pw[${w2(k, b)}] * re[${k}]`))};`
+      + ` let rb = select(v2e, s[${b}] * e2 - v2e, self_minus) + w2re;`
+      + ` rd[${b}] = rb * act1_4(s[${b}]) + bw[${b}] * act2_4(s[${b}]) * ra[${b}]; }`),
+  ];
+  const accumulate = (o: number) => [
+    ...blocks.map((b) => `let f${o}_${b} = w${o} * select(dl[${b}], rd[${b}], hvp${o});`),
+    ...range(no).map((k) => `let b${o}_${k} = w${o} * select(e[${k}], re[${k}], hvp${o}); let c${o}_${k} = select(0.0, w${o} * e[${k}], hvp${o});`),
+    ...range(ni).flatMap((i) => blocks.map((b) => `acc_p${o}[${w1(i, b)}] += x${i} * f${o}_${b};`)),
+    ...range(no).flatMap((k) => blocks.map((b) => `acc_p${o}[${w2(k, b)}] += s[${b}] * b${o}_${k} + rs${b} * c${o}_${k};`)),
+  ];
+  return {
+    rowForward: lines([...load, ...forward, ...logits]),
+    rowDirection: lines(direction),
+    rowDelta: lines(delta),
+    rowROp: lines(rop),
+    rowAccumulate: lines([...blocks.map((b) => `let rs${b} = act1_4(s[${b}]) * ra[${b}];`), ...accumulate(0)]),
+    rowAccumulateSecond: lines(accumulate(1)),
   };
 }
 

@@ -8,7 +8,7 @@ import { DatasetError, loadDataset, parseDataset } from '../../src/problems/data
 import { createProblemTwin, initialPoint, networkSpec, NetworkTwin, problemUniforms } from '../../src/problems/index';
 import { normals, Stream } from '../../src/rng/philox';
 import { registerNodeDatasets, DATA_DIR } from '../../src/node/datasets';
-import { packNetwork, workgroupProgramShape, workgroupTemplateValues } from '../../src/simulate/kernelsWorkgroup';
+import { PATH_WORKGROUP_SIZE, packNetwork, workgroupProgramShape, workgroupTemplateValues } from '../../src/simulate/kernelsWorkgroup';
 
 beforeAll(() => registerNodeDatasets());
 
@@ -223,21 +223,25 @@ describe('network configs (docs/model.md §5)', () => {
 describe('workgroup-per-path layout: program shape and data packing', () => {
   const spec = () => networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
 
-  it('d = 930 takes the 1024 class (4 lane groups per thread); tiles fill the workgroup memory left', () => {
+  it('d = 930: the padded weights (8 blocks of 4 hidden units) and their partials fit 32 KiB; one program per shape', () => {
     const shape = workgroupProgramShape(spec(), 32768);
-    expect(shape.dimCapacity).toBe(1024);
-    expect(shape.blocksPerThread).toBe(4);
+    expect(shape.hiddenBlocks).toBe(8);
+    expect(shape.weightBlocks).toBe((30 + 1) * 8);
+    expect(shape.blocksPerThread).toBe(Math.ceil(930 / (4 * PATH_WORKGROUP_SIZE)));
+    expect(shape.dimCapacity).toBeGreaterThanOrEqual(930);
     expect(shape.workgroupBytes).toBeLessThanOrEqual(32768);
-    expect(shape.tileRows).toBe(Math.min(64, Math.floor(shape.tileCapacity / 30)));
-    expect(shape.tileRows).toBeGreaterThanOrEqual(16);
-    // Networks of one class share a program: the template values do not depend on h or N.
+    expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE);
+    // The generated row code reads every weight at a constant index: W1 block (i, b) at i·H4 + b.
+    const values = workgroupTemplateValues(shape);
+    expect(values.rowForward).toContain('x29 * pw[239]');
+    expect(values.rowAccumulate).toContain('acc_p0[247] +=');
+    // Networks of another shape get another program.
     const iris = networkSpec({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
-    const small = networkSpec({ kind: 'deep-linear', dataset: 'iris', hidden: 3, lambda: 0 });
-    expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768))).toEqual(workgroupTemplateValues(workgroupProgramShape(small, 32768)));
+    expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768))).not.toEqual(values);
   });
 
   it('a network that does not fit the workgroup memory is an error that says what it needs', () => {
-    expect(() => workgroupProgramShape(spec(), 16384)).toThrow(/dimension 930 .* does not fit the adapter's 16384 bytes of workgroup memory/);
+    expect(() => workgroupProgramShape(spec(), 16384)).toThrow(/dimension 930 .* does not fit the adapter's 16384 bytes of workgroup memory \(it needs \d+\)/);
   });
 
   it('packs the 16-word header, features, targets and squared row norms in f32', () => {
