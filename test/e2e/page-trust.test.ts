@@ -425,6 +425,25 @@ describe('issue 14: the numbers a researcher wants', () => {
     await expect.poll(() => page.getByTestId('error-config').innerText()).toMatch(/^Not valid JSON at line 3, column 15 \(expected a value\): /);
   });
 
+  test('compare two results: the previous one overlaid as faint lines at the same ρ (19)', async () => {
+    await open('?experiment=validation-quadratic');
+    await importResult('first.json', validation);
+    const second = structuredClone(validation);
+    for (const run of second.runs as Array<{ series: Record<string, { g: { mean: number[] } }> }>) {
+      for (const s of Object.values(run.series)) s.g.mean = s.g.mean.map((m) => m * 1.5);
+    }
+    await importResult('second.json', second);
+    const view = page.getByTestId('trajectory-view');
+    await view.getByTestId('traj-family').selectOption('SAM');
+    const faint = () => page.locator('[data-testid="trajectory-view"] svg g.previous path').count();
+    expect(await faint()).toBe(0);
+    await view.getByTestId('traj-overlay').check();
+    // 3 ρ panels × SAM and its 3 models.
+    await expect.poll(faint).toBe(3 * 4);
+    expect(await view.locator('ul.legend').first().innerText()).toContain('thin, faint: first.json');
+    await shot('overlay');
+  });
+
   test('confidence bands can be switched off (16)', async () => {
     await open('?experiment=validation-quadratic');
     await importResult('validation-bands.json', validation);

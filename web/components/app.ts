@@ -91,6 +91,8 @@ export class SamApp extends LitElement {
   @state() private configText = JSON.stringify(CUSTOM_TEMPLATE, null, 2);
   @state() private running = false;
   @state() private shown: Shown | undefined;
+  /** The result on show before the current one (a finished run or an import): the views can overlay it. */
+  @state() private previous: Shown | undefined;
   @state() private linkError = '';
   /** Set when an imported result's parameters were loaded into the panel (what, in words). */
   @state() private loadedFrom = '';
@@ -268,7 +270,10 @@ export class SamApp extends LitElement {
           @config-text-change=${(e: CustomEvent<{ text: string }>) => this.setConfigText(e.detail.text)}></sam-parameter-panel>
         <sam-run-controller .context=${this.context} .request=${this.request}
           blocked=${errorCount > 0 ? `Fix the ${errorCount === 1 ? 'highlighted field' : `${errorCount} highlighted fields`} to run.` : ''}
-          @run-state=${(e: CustomEvent<{ running: boolean }>) => (this.running = e.detail.running)}
+          @run-state=${(e: CustomEvent<{ running: boolean }>) => {
+            if (e.detail.running && this.shown) this.previous = this.shown;
+            this.running = e.detail.running;
+          }}
           @run-update=${(e: CustomEvent<{ result: PageResult; request: RunRequest }>) => (this.shown = {
             result: e.detail.result,
             source: { kind: 'run', label: e.detail.request.label, experimentId: e.detail.request.experimentId, plan: e.detail.request.plan },
@@ -287,6 +292,7 @@ export class SamApp extends LitElement {
 
   private showImport(result: PageResult, name: string): void {
     if (this.running) this.controller.cancel();
+    if (this.shown) this.previous = this.shown;
     this.shown = { result, source: { kind: 'import', name } };
     this.loadedFrom = '';
   }
@@ -353,7 +359,8 @@ export class SamApp extends LitElement {
       ${kind === 'saddle' ? html`<sam-saddle-view .result=${r}></sam-saddle-view>` : nothing}
       ${kind === 'validation' || streamingRung ? html`<sam-error-rho-view .result=${r}></sam-error-rho-view>` : nothing}
       ${!streamingRung && experiment && (kind === 'order' ? (r.order?.etas.length ?? 0) >= 2 : r.runs.length > 0) ? html`<sam-claim-checks .experiment=${experiment} .result=${r}></sam-claim-checks>` : nothing}
-      <sam-trajectory-view .result=${r}></sam-trajectory-view>`;
+      <sam-trajectory-view .result=${r} .previous=${this.previous?.result}
+        previousLabel=${this.previous ? (this.previous.source.kind === 'import' ? this.previous.source.name : `the earlier run (${this.previous.source.label})`) : ''}></sam-trajectory-view>`;
   }
 
   /** The banner's size sentence: paths, steps, η and ρ (or the η steps an order run finished). */

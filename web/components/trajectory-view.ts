@@ -27,6 +27,10 @@ export class SamTrajectoryView extends LitElement {
   `];
 
   @property({ attribute: false }) result: PageResult | undefined;
+  /** A second result to overlay (the one shown before this), and what it was. */
+  @property({ attribute: false }) previous: PageResult | undefined;
+  @property() previousLabel = '';
+  @state() private overlay = false;
   @state() private observable: Observable = 'g';
   /** An algorithm (with the models compared with it) or "all". */
   @state() private family = '';
@@ -61,6 +65,8 @@ export class SamTrajectoryView extends LitElement {
         <label class="check" title=${logPossible ? '' : `${OBSERVABLE_LABELS[this.observable]} is not positive everywhere: linear axes`}>
           <input type="checkbox" data-testid="traj-log" .checked=${this.logY && logPossible} ?disabled=${!logPossible}
             @change=${(e: Event) => (this.logY = (e.target as HTMLInputElement).checked)}> log y${logPossible ? '' : ' (values ≤ 0)'}</label>
+        ${this.previous ? html`<label class="check" title=${`Thin faint lines: ${this.previousLabel}, at the same ρ and η`}><input type="checkbox" data-testid="traj-overlay"
+          .checked=${this.overlay} @change=${(e: Event) => (this.overlay = (e.target as HTMLInputElement).checked)}> overlay ${this.previousLabel}</label>` : nothing}
         <label class="check"><input type="checkbox" data-testid="traj-bands" .checked=${bands}
           @change=${(e: Event) => (this.bands = (e.target as HTMLInputElement).checked)}> 95 % bands</label>
       </div>
@@ -91,9 +97,13 @@ export class SamTrajectoryView extends LitElement {
     const points = all.filter((p) => Number.isFinite(p.mean) && (!logY || p.mean > 0));
     // On a log axis a band reaching zero is cut at a tenth of the mean (its lower edge is off-scale).
     const bands = points.map((p) => ({ ...p, lo: logY && p.lo <= 0 ? p.mean / 10 : p.lo }));
-    const domain = fitDomain(showBands ? bands.flatMap((p) => [p.lo, p.hi, p.mean]) : points.map((p) => p.mean), scale.type);
     const twins = coincidences(names.map((n) => ({ key: n, values: run.series[n]?.[observable].mean ?? [] })));
     const notes = [scale.note, divergenceNote(run, names, paths)].filter((n): n is string => Boolean(n));
+    // The earlier result at the same ρ and η, drawn as thin faint lines under the current ones.
+    const earlierRun = this.overlay ? this.previous?.runs.find((r) => r.rho === run.rho && r.eta === run.eta) : undefined;
+    const earlier = earlierRun ? trajectoryPoints(earlierRun, observable, names).filter((p) => Number.isFinite(p.mean) && (!logY || p.mean > 0)) : [];
+    if (this.overlay && this.previous && !earlierRun) notes.push(`${this.previousLabel} has no run at ρ = ${run.rho}, η = ${run.eta}: nothing to overlay here.`);
+    const domain = fitDomain([...(showBands ? bands.flatMap((p) => [p.lo, p.hi, p.mean]) : points.map((p) => p.mean)), ...earlier.map((p) => p.mean)], scale.type);
     if (twins.size > 0) notes.push(`Coinciding lines: ${[...twins].map(([a, b]) => `${a} = ${b}`).join(', ')} (the later one is drawn over the earlier).`);
     const lost = names.filter((n) => { const s = run.series[n]; return s && s.diverged >= paths; });
     return {
@@ -101,7 +111,10 @@ export class SamTrajectoryView extends LitElement {
       notes,
       empty: lost.length > 0 && points.length === 0 ? `Nothing to draw: every path diverged (${lost.join(', ')}).` : undefined,
       description: `${OBSERVABLE_LABELS[observable]} against time t at ρ = ${run.rho} for ${names.join(', ')}`,
-      legend: names.map((n) => ({ label: twins.has(n) ? `${n} (same as ${twins.get(n)})` : n, color: colorOf(n), dash: dashOf(n) })),
+      legend: [
+        ...names.map((n) => ({ label: twins.has(n) ? `${n} (same as ${twins.get(n)})` : n, color: colorOf(n), dash: dashOf(n) })),
+        ...(earlier.length > 0 ? [{ label: `thin, faint: ${this.previousLabel}`, color: '#8c959f' }] : []),
+      ],
       draw: (width) => Plot.plot({
         width,
         height: Math.round(Math.min(320, Math.max(220, width * 0.55))),
@@ -114,7 +127,9 @@ export class SamTrajectoryView extends LitElement {
         marks: names.flatMap((name) => {
           const rows = bands.filter((p: TrajectoryPoint) => p.dynamics === name);
           const color = colorOf(name);
+          const before = earlier.filter((p) => p.dynamics === name);
           return [
+            ...(before.length > 0 ? [Plot.lineY(before, { x: 't', y: 'mean', stroke: color, strokeWidth: 1, strokeOpacity: 0.4, strokeDasharray: dashOf(name), clip: true, className: 'previous' })] : []),
             ...(showBands ? [Plot.areaY(rows, { x: 't', y1: 'lo', y2: 'hi', fill: color, fillOpacity: names.length > 4 ? 0.07 : 0.12, clip: true })] : []),
             Plot.lineY(rows, { x: 't', y: 'mean', stroke: color, strokeWidth: 1.6, strokeDasharray: dashOf(name), tip: false, clip: true }),
           ];
