@@ -253,8 +253,11 @@ describe('issue 14: say what happened', () => {
     expect(await paper.getAttribute('aria-pressed')).toBe('false');
     expect(await page.getByTestId('preset-state').innerText()).toContain('custom');
     expect(await page.getByTestId('run-next').innerText()).toMatch(/\(custom size\)/);
+    // The link carries only what differs from the quick size (small things of issue 14).
+    expect(new URL(page.url()).search).toBe('?experiment=saddle-quadratic&quick=1&steps=300');
     await page.getByTestId('param-steps').fill(String(findExperiment('saddle-quadratic')!.quick.steps));
     await expect.poll(size).toBe('quick');
+    expect(new URL(page.url()).search).toBe('?experiment=saddle-quadratic&quick=1');
     await paper.click();
     await expect.poll(size).toBe('paper');
   });

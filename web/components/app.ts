@@ -208,14 +208,30 @@ export class SamApp extends LitElement {
     return same(false) ? 'paper' : 'custom';
   }
 
+  /**
+   * The URL carries what differs from the experiment at the chosen size (or from the pasted
+   * config): a link stays short and readable, and never pins values the page derives (an order
+   * run's η, ρ and steps come from its ladder).
+   */
   private writeUrl(): void {
     if (!this.values) return;
+    const base = paramsFromConfig(this.baseConfig() ?? {});
+    const params: Partial<ParamValues> = {};
+    for (const key of Object.keys(this.values) as Array<keyof ParamValues>) {
+      if (this.order && (key === 'eta' || key === 'rho' || key === 'steps')) continue;
+      if (JSON.stringify(this.values[key]) !== JSON.stringify(base[key])) (params as Record<string, unknown>)[key] = this.values[key];
+    }
+    const spec = this.experiment?.order;
+    const baseOrder = spec ? orderValuesFrom(spec) : undefined;
+    const order: Partial<OrderValues> | undefined = this.order && baseOrder
+      ? Object.fromEntries(Object.entries(this.order).filter(([k, v]) => baseOrder[k as keyof OrderValues] !== v))
+      : undefined;
     const search = encodeState({
       experiment: this.experimentId,
       quick: this.quick,
-      params: this.values,
+      params,
       config: this.experimentId === CUSTOM_ID ? parseConfigText(this.configText).config : undefined,
-      order: this.order,
+      order,
     });
     if (search !== location.search) history.replaceState(null, '', search);
   }
