@@ -97,7 +97,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     wishartDims: [4, 20, 64],
     includeDiagonal: true,
     includeSaddle: true,
-    networkPaths: 64,
+    networkPaths: 256,
     reduceLengths: [2 ** 20, 2 ** 22],
     // 0.5 % of the experiment's 20 000 steps (a record at every step), 128 paths, the full ρ
     // grid and every dynamics.

@@ -84,7 +84,7 @@ function machine(): MachineReport {
 function computeRatios(cases: CaseResult[]): Ratio[] {
   const out: Ratio[] = [];
   for (const gpu of cases) {
-    if (gpu.runner !== 'gpu' || gpu.skipped || (gpu.group !== 'kernel' && gpu.group !== 'linear3d')) continue;
+    if (gpu.runner !== 'gpu' || gpu.skipped || (gpu.group !== 'kernel' && gpu.group !== 'linear3d' && gpu.group !== 'problem')) continue;
     for (const peer of ['twin', 'numpy'] as const) {
       const other = cases.find((c) => c.id === gpu.id.replace(/\/gpu$/, `/${peer}`));
       if (!other || other.skipped) continue;
@@ -97,7 +97,9 @@ function computeRatios(cases: CaseResult[]): Ratio[] {
       for (const [basis, a, b] of bases) {
         if (a === undefined || b === undefined || !(b > 0)) continue;
         out.push({
-          subject: gpu.subject, paths: gpu.paths ?? 0, peer, basis, gpu: a, other: b, ratio: a / b,
+          // A problem case names its problem: one model runs on several problems there.
+          subject: gpu.group === 'problem' ? `${gpu.subject}, ${gpu.problem}` : gpu.subject,
+          paths: gpu.paths ?? 0, peer, basis, gpu: a, other: b, ratio: a / b,
           ...(basis === 'wall' && target !== undefined ? { target } : {}),
         });
       }

@@ -26,11 +26,12 @@ export async function peerRuns(
     rep: () => runTwin(config, model, rho, twinPaths, steps),
   }];
   const kind = config.problem.kind;
-  if (env.numpy.available && isModel(model) && (kind === 'quadratic' || kind === 'saddle')) {
+  if (env.numpy.available && isModel(model)) {
     const peer = env.numpy.peer;
-    const problem = { ...problemUniforms(config.problem), kind };
+    const uniforms = problemUniforms(config.problem);
+    const problem = { ...uniforms, kind: kind === 'quadratic' || kind === 'saddle' ? kind : 'network' as const };
     const job = {
-      model, problem, paths: config.paths, steps, eta: config.eta, rho, sigma: config.noise.sigma,
+      model, problem, paths: config.paths, x0Std: uniforms.network ? 1 / Math.sqrt(uniforms.network.hidden) : 1, steps, eta: config.eta, rho, sigma: config.noise.sigma,
       substeps: config.substeps, samInner: config.samInner, divergeAbove: config.divergeAbove,
       guardEps: guardEpsilon(createProblemTwin(config.problem).scale), seed: config.seed,
     };

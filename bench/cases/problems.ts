@@ -1,8 +1,9 @@
 // (c) HVPs per second and GFLOP/s per problem: USAM-SDE (one gradient and two HVPs per step,
 // bench/work.ts) on the Wishart quadratic at several dimensions, the 3-d diagonal quadratic,
-// the saddle and SPEC section 5's networks. A problem the GPU cannot run yet (a network
+// the saddle and SPEC section 5's networks (with their twin and numpy peers). A problem the GPU cannot run yet (a network
 // before its WGSL module exists) is reported as skipped with the error, not left out.
 import { measureSize, skippedCase, type BenchEnv, type CaseBase } from '../measure.js';
+import { peerRuns } from './peers.js';
 import type { CaseResult } from '../results.js';
 import { DIAGONAL_3D, NETWORKS, SADDLE_10, singleConfig, wishart, workOf, type BenchProblem } from './configs.js';
 
@@ -29,13 +30,18 @@ export async function problemCases(env: BenchEnv, emit: (result: CaseResult) => 
     });
     try {
       const work = workOf(singleConfig(problem, MODEL, 1, 1), MODEL);
+      const isNetwork = NETWORKS.includes(problem);
       const outcome = await measureSize(env, {
         base,
         config: (steps) => singleConfig(problem, MODEL, paths, steps),
         paths,
         work,
+        // The networks run their peers beside them (the float64 twin and numpy's vectorised
+        // forward, backward and R-op), so the table reports their ratios.
+        ...(isNetwork ? { peers: (steps: number) => peerRuns(env, singleConfig(problem, MODEL, paths, steps), MODEL, steps, base(steps), work) } : {}),
       });
       emit(outcome.gpu);
+      outcome.peers.forEach(emit);
     } catch (e) {
       if (env.ctx.isLost) throw e;
       const message = (e as Error).message.split('\n')[0];

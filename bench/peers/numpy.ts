@@ -20,7 +20,9 @@ export type NumpyAvailability = { available: true; peer: NumpyPeer } | { availab
 
 export interface NumpyJob {
   model: Model;
-  problem: ProblemUniforms & { kind: 'quadratic' | 'saddle' };
+  problem: ProblemUniforms & { kind: 'quadratic' | 'saddle' | 'network' };
+  /** Standard deviation of the peer's x0 ~ N(0, std²·I) (networks: SPEC section 5's 1/sqrt(h)). */
+  x0Std?: number;
   paths: number;
   steps: number;
   eta: number;
@@ -97,6 +99,10 @@ export function runNumpy(peer: NumpyPeer, job: NumpyJob, repetitions = 1): Promi
     minimizer: problem.minimizer ? Array.from(problem.minimizer) : undefined,
     eigenvalues: problem.eigenvalues ? Array.from(problem.eigenvalues) : undefined,
     quartic: problem.quartic,
+    network: problem.network ? {
+      ...problem.network, x: Array.from(problem.network.x), targets: Array.from(problem.network.targets),
+    } : undefined,
+    x0Std: job.x0Std ?? 1,
     model: job.model,
     paths: job.paths,
     steps: job.steps,
