@@ -20,6 +20,8 @@ export interface BenchEnv {
   instrument: Instrument;
   profile: Profile;
   numpy: NumpyAvailability;
+  /** A new device on the same adapter (empty pipeline caches), where the platform allows. */
+  newContext?: (label: string) => Promise<GpuContext>;
   /** performance.now() after which the remaining cases are skipped. */
   deadline: number;
   log(line: string): void;

@@ -34,6 +34,11 @@ const COLUMNS: Record<string, Column> = {
   hvps: { title: 'HVP/s', cell: (c) => sci(m(c, 'hvpsPerSecond')) },
   gflops: { title: 'GFLOP/s', cell: (c) => sci(m(c, 'gflopsPerSecond')) },
   normals: { title: 'normals/s', cell: (c) => sci(m(c, 'normalsPerSecond')) },
+  normalsCpu: { title: 'normals/CPU-s', cell: (c) => sci(m(c, 'normalsPerCpuSecond')) },
+  moduleSeconds: { title: 'module s', cell: (c) => sci(Number(c.params.moduleSeconds)) },
+  slowest: { title: 'slowest', cell: (c) => String(c.params.slowest ?? '') },
+  pipelineMax: { title: 'pipeline s (max)', cell: (c) => sci(c.metrics.wallSeconds?.max) },
+  pipelineCpu: { title: 'pipeline CPU s (median)', cell: (c) => sci(m(c, 'cpuSeconds')) },
   wall: { title: 'wall s', cell: (c) => sci(m(c, 'wallSeconds')) },
   cpu: { title: 'CPU s', cell: (c) => sci(m(c, 'cpuSeconds')) },
   cpuShare: {
@@ -80,7 +85,7 @@ const GROUPS: { group: Group; title: string; columns: string[]; note?: string }[
   },
   {
     group: 'problem',
-    title: '(c) HVPs and GFLOP/s per problem (USAM-SDE: 1 gradient + 2 HVPs per path-step)',
+    title: '(c) HVPs and GFLOP/s per problem (USAM-SDE: 1 gradient + 1 HVP per path-step on quadratic and saddle, + 2 on networks)',
     columns: ['problem', 'size', 'hvps', 'gflops', 'normals', 'kernel', 'rate', 'spread', 'wall', 'load'],
   },
   {
@@ -92,6 +97,16 @@ const GROUPS: { group: Group; title: string; columns: string[]; note?: string }[
     group: 'end-to-end',
     title: '(e) validation-quadratic end to end (reduced size)',
     columns: ['subject', 'size', 'rate', 'spread', 'kernel', 'gflops', 'wall', 'cpu', 'gpu', 'passes', 'submits', 'memory', 'load'],
+  },
+  {
+    group: 'compile',
+    title: '(f) Pipeline compile time, a new device per problem (every dynamics\' advance pipeline)',
+    columns: ['problem', 'subject', 'moduleSeconds', 'wall', 'pipelineMax', 'slowest', 'pipelineCpu', 'load'],
+  },
+  {
+    group: 'rng',
+    title: '(g) Random numbers alone: the kernels\' Philox4x32-10 + Box–Muller against numpy float32',
+    columns: ['subject', 'runner', 'normals', 'normalsCpu', 'wall', 'cpu', 'load'],
   },
 ];
 
@@ -159,7 +174,7 @@ export function renderMarkdown(doc: BenchDocument): string {
     '',
   ];
   if (doc.analysis.targets.length > 0) {
-    lines.push('### Targets (issue 7)', '', '| target | measured | met | note |', '|---|---|---|---|');
+    lines.push('### Targets (issues 7 and 10)', '', '| target | measured | met | note |', '|---|---|---|---|');
     for (const t of doc.analysis.targets) {
       lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} | ${t.note} |`);
     }

@@ -1,14 +1,13 @@
 // The result document of the suite (schema "sam-sde/bench@1"): written as JSON and rendered
 // as markdown by bench/report.ts. Metric names and units are fixed here.
 import type { AdapterReport } from '../src/gpu/device.js';
-import type { CostModel, TargetCheck, TimeSplit } from './analysis.js';
 import type { ProfileName } from './profiles.js';
 import type { Spread } from './stats.js';
 import type { WorkCounts } from './instrument.js';
 
 export const BENCH_SCHEMA = 'sam-sde/bench@1';
 
-export type Group = 'kernel' | 'dispatch' | 'linear3d' | 'problem' | 'reduction' | 'end-to-end';
+export type Group = 'kernel' | 'dispatch' | 'linear3d' | 'problem' | 'reduction' | 'end-to-end' | 'compile' | 'rng';
 export type Runner = 'gpu' | 'twin' | 'numpy';
 
 /**
@@ -20,6 +19,7 @@ export type Runner = 'gpu' | 'twin' | 'numpy';
  *   gpuSeconds, advanceGpuSeconds       timestamp-query time of all passes / of the advance passes
  *   hvpsPerSecond, gflopsPerSecond      from the kernel rate (wall rate without timestamps), bench/work.ts
  *   normalsPerSecond                    standard normals drawn per second, same basis
+ *   normalsPerCpuSecond                 rng group: standard normals per CPU second
  *   stepsPerDispatch                    steps advanced per advance dispatch
  *   gbPerSecond, gpuGbPerSecond         reductions: 4 bytes per value / wall or GPU seconds
  */
@@ -27,7 +27,7 @@ export type MetricName =
   | 'wallSeconds' | 'cpuSeconds' | 'pathStepsPerSecond' | 'pathStepsPerCpuSecond'
   | 'kernelPathStepsPerSecond' | 'gpuSeconds' | 'advanceGpuSeconds' | 'hvpsPerSecond'
   | 'gflopsPerSecond' | 'normalsPerSecond' | 'stepsPerDispatch' | 'gbPerSecond' | 'gpuGbPerSecond'
-  | 'roundTripGbPerSecond';
+  | 'roundTripGbPerSecond' | 'normalsPerCpuSecond';
 
 export interface CaseResult {
   /** Unique, e.g. "kernel/USAM-SDE/wishart20/65536/gpu". */
@@ -100,4 +100,40 @@ export interface BenchDocument {
   /** Where the time goes (bench/analysis.ts), recomputed from `cases`. */
   analysis: { costModel: CostModel | null; splits: TimeSplit[]; targets: TargetCheck[] };
   errors: string[];
+}
+
+// The analysis block of a document (computed by bench/analysis.ts).
+export interface CostModel {
+  basis: 'cpu-seconds per path-step';
+  /** Path counts whose cases entered the fit. */
+  paths: number[];
+  models: string[];
+  /** Seconds per path-step per matrix-vector product (d×d). */
+  perProduct: number;
+  /** Seconds per path-step per Philox block (4 normals), SAM's O(Kd) vector work included. */
+  perBlock: number;
+  /** Seconds per path-step otherwise (state load/store, divergence check, loop, per-call overhead). */
+  fixed: number;
+  /** Largest |fitted − measured| / measured over the models. */
+  worstRelResidual: number;
+  /** USAM-SDE's measured seconds per path-step and the fitted shares of it. */
+  usam?: { seconds: number; products: number; rng: number; fixed: number };
+}
+
+export interface TimeSplit {
+  id: string;
+  wallSeconds: number;
+  /** GPU time per pass label, as a fraction of the wall time. */
+  byPass: Record<string, number>;
+  /** 1 − Σ passes: host work, submit/wait latency, compiles inside the call. */
+  outsidePasses: number;
+  /** CPU seconds / wall seconds of the repetition (2 = both cores busy for this process). */
+  cpuShare: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | null;
+  note: string;
 }

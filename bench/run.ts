@@ -16,6 +16,8 @@ import { endToEndCases } from './cases/endToEnd.js';
 import { linearCases } from './cases/linear3d.js';
 import { problemCases } from './cases/problems.js';
 import { reductionCases } from './cases/reduction.js';
+import { compileCases } from './cases/compile.js';
+import { rngCases } from './cases/rng.js';
 import { costModel, targetChecks, timeSplit } from './analysis.js';
 import { Instrument } from './instrument.js';
 import type { BenchEnv } from './measure.js';
@@ -26,7 +28,7 @@ import { BENCH_SCHEMA, type BenchDocument, type CaseResult, type Group, type Mac
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--profile quick|software|hardware]
   [--only GROUP,...] [--budget SECONDS] [--no-install] [--adapter auto|swiftshader|system]
-groups: kernel, linear3d, problem, reduction, end-to-end, dispatch
+groups: kernel, linear3d, problem, reduction, end-to-end, dispatch, compile, rng
 --budget: no new case starts after SECONDS (default: none; 300 s in the device bundle)
 --render FILE.json: recompute ratios and analysis of an existing document, rewrite it and its .md
 output: FILE (default bench/results.json, quick: bench/results-quick.json, $OUT/... when OUT is set)
@@ -39,19 +41,22 @@ const GROUP_RUNNERS: [Group, (env: BenchEnv, emit: (c: CaseResult) => void) => P
   ['reduction', reductionCases],
   ['end-to-end', endToEndCases],
   ['dispatch', dispatchCases],
+  ['compile', compileCases],
+  ['rng', rngCases],
 ];
 
 /** The device bundle stops starting cases after this many seconds (one short device call). */
 const BUNDLED_BUDGET_SECONDS = 300;
 
-/** Issue 7's targets on a software adapter: USAM-SDE at 65 536 paths vs the peers (wall basis). */
-const TARGETS: Record<'twin' | 'numpy', number> = { twin: 10, numpy: 2 };
+/** Targets on a software adapter: USAM-SDE at 65 536 paths vs the peers (issue 7: twin, wall basis; issue 10: numpy, per CPU-second). */
+const TARGETS: Record<'twin' | 'numpy', { ratio: number; basis: Ratio['basis'] }> = { twin: { ratio: 10, basis: 'wall' }, numpy: { ratio: 0.5, basis: 'cpu' } };
 
 export const FLOP_COUNT =
   'gradients and Hessian-vector products only: a dense d×d product (∇f = H(x−x*) or H·v) is 2d² flops; '
   + 'saddle ∇f 5d, H·v 10d; networks (d weights, N samples, full batch) ∇f 6Nd, H·v 12Nd (the usual estimate); '
   + 'vector updates, norms and the Philox/Box–Muller normals are not counted (see bench/work.ts). '
-  + 'Per path-step: SGD-SDE 1 gradient; USAM/DNSAM/SAM-SDE 1 gradient + 2 HVPs; *-DRIFT 1 gradient + 1 HVP.';
+  + 'Per path-step, as the kernels evaluate them: SGD-SDE 1 gradient; USAM/DNSAM-SDE 1 gradient + 1 HVP on quadratic '
+  + 'and saddle (drift and noise share H·(Δt∇f + sσξ)), + 2 on networks; SAM-SDE 1 gradient + 2 HVPs; *-DRIFT 1 gradient + 1 HVP.';
 
 function uptime(): string {
   const out = spawnSync('uptime', { encoding: 'utf8' });
@@ -100,7 +105,7 @@ function computeRatios(cases: CaseResult[]): Ratio[] {
           // A problem case names its problem: one model runs on several problems there.
           subject: gpu.group === 'problem' ? `${gpu.subject}, ${gpu.problem}` : gpu.subject,
           paths: gpu.paths ?? 0, peer, basis, gpu: a, other: b, ratio: a / b,
-          ...(basis === 'wall' && target !== undefined ? { target } : {}),
+          ...(target !== undefined && basis === target.basis ? { target: target.ratio } : {}),
         });
       }
     }
@@ -217,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
     writeFileSync(markdown, `${renderMarkdown(doc)}\n`);
   };
   const env: BenchEnv = {
-    ctx, sources: shaderSources(), instrument, profile, numpy, log,
+    ctx, sources: shaderSources(), instrument, profile, numpy, log, newContext: gpu.newContext,
     deadline: started + 1000 * (args.budget ?? (BUNDLED ? BUNDLED_BUDGET_SECONDS : Infinity)),
   };
   log(`profile ${profileName} on ${doc.adapter.name}; numpy peer: ${numpy.available ? numpy.peer.python : numpy.reason}`);

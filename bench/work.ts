@@ -2,7 +2,8 @@
 // shaders/dynamics.wgsl), so that path-steps/s can be turned into HVPs/s, GFLOP/s and normals/s.
 //
 // FLOP count (stated in every report): only the problem's gradient and Hessian-vector
-// products are counted, as the formulas need them, not as the kernel pads them:
+// products are counted, as the kernels evaluate them (shaders/dynamics.wgsl: one gradient per
+// (sub)step; USAM-/DNSAM-SDE one H·v, SAM-SDE two), not as the kernel pads them:
 //   quadratic, dense H (d×d): ∇f = H(x − x*) and H·v are 2d² flops each (d² multiplies + d² adds);
 //   quadratic, diagonal H:    the kernel stores H dense (one kernel serves every H form), so the
 //                             same 2d² is counted: it is the work the GPU does, not the minimum;
@@ -56,8 +57,13 @@ export function stepWork(dynamics: Dynamics, shape: WorkShape): StepWork {
   if (isModel(dynamics)) {
     const family = modelFamily(dynamics);
     const full = !isDriftOnly(dynamics);
+    // One gradient per substep, at the point reached (it serves the next substep and the
+    // record). The thread-per-path kernels (quadratic, saddle) apply H once to
+    // w = Δt∇f + sσξ for USAM-/DNSAM-SDE (drift and noise share it); SAM-SDE needs Hξ before
+    // its inner draws and H·m after them; the network kernels take drift and noise apart.
+    const sharedProduct = shape.kind !== 'network' && family !== 'SAM';
     grads = 1;
-    hvps = family === 'SGD' ? 0 : full ? 2 : 1;
+    hvps = family === 'SGD' ? 0 : full && !sharedProduct ? 2 : 1;
     normals = vector * (family === 'SAM' ? 1 + shape.samInner : 1);
     grads *= shape.substeps;
     hvps *= shape.substeps;

@@ -5,9 +5,7 @@
 // budget) and is compared by path-steps per second.
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import type { Dynamics } from '../../src/dynamics/names.js';
-import { simulatePathTwin, TwinScratch, type TwinParams } from '../../src/dynamics/twin.js';
-import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
-import { guardEpsilon } from '../../src/simulate/runner.js';
+import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import { timed, type Clock } from '../stats.js';
 
 export interface TwinRep extends Clock {
@@ -15,32 +13,9 @@ export interface TwinRep extends Clock {
   paths: number;
 }
 
-export function twinParams(config: ResolvedConfig, dynamics: Dynamics, rho: number): TwinParams {
-  const problem = createProblemTwin(config.problem);
-  return {
-    problem,
-    dynamics,
-    eta: config.eta,
-    rho,
-    sigma: config.noise.sigma,
-    substeps: config.substeps,
-    coupling: config.coupling,
-    samInner: config.samInner,
-    seed: config.seed,
-    divergeAbove: config.divergeAbove,
-    guardEps: guardEpsilon(problem.scale),
-  };
-}
-
-/** Paths 0..paths-1 of one dynamics for `steps` steps. */
+/** Paths 0..paths-1 of one dynamics for `steps` steps, recording the first and last. */
 export async function runTwin(config: ResolvedConfig, dynamics: Dynamics, rho: number, paths: number, steps: number): Promise<TwinRep> {
-  const params = twinParams(config, dynamics, rho);
-  const dim = params.problem.dim;
-  const scratch = new TwinScratch(dim);
-  const starts = Array.from({ length: paths }, (_, p) => initialPoint(config.x0, dim, p));
-  const clock = await timed(() => {
-    for (let p = 0; p < paths; p++) simulatePathTwin(params, starts[p], p, steps, steps, scratch);
-  });
+  const clock = await timed(() => runTwinPaths(config, dynamics, rho, { count: paths, steps, recordEvery: steps }));
   return { wallSeconds: clock.wallSeconds, cpuSeconds: clock.cpuSeconds, pathSteps: paths * steps, paths };
 }
 

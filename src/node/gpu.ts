@@ -53,6 +53,8 @@ export function selectVulkanDriver(choice: AdapterChoice = 'auto'): DriverSelect
 export interface NodeGpu {
   context: GpuContext;
   selection: DriverSelection;
+  /** A second device on the same adapter, with empty pipeline caches (the bench times compiles). */
+  newContext(label: string): Promise<GpuContext>;
   /** Destroys the device and drops dawn.node's instance so that Node can exit. */
   destroy(): void;
 }
@@ -76,6 +78,10 @@ export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<No
   return {
     context,
     selection,
+    newContext: (label) => {
+      if (!gpu) return Promise.reject(new Error('the Node GPU was destroyed'));
+      return GpuContext.create(gpu, label);
+    },
     destroy() {
       context.destroy();
       gpu = undefined;

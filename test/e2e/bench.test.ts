@@ -1,34 +1,16 @@
 // The benchmark suite's smoke test (issue 7): `bench/run.ts --quick` finishes on this machine's
 // adapter and writes a valid sam-sde/bench@1 document and its markdown; the device bundle
 // builds with its assets embedded. No time is asserted: CI machines differ and are loaded.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BenchDocument, CaseResult } from '../../bench/results.js';
+import { runNode, type Outcome } from './spawn.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
-function node(args: string[], timeoutMs: number): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} ran past ${timeoutMs} ms\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
+const node = (args: string[], timeoutMs: number) => runNode(args, { timeoutMs });
 
 function expectSpread(value: unknown, what: string): void {
   const s = value as Record<string, unknown>;
@@ -77,7 +59,7 @@ describe('npm run bench -- --quick', () => {
     expect(doc.flopCount).toMatch(/2d²/);
 
     const groups = new Set(doc.cases.map((c) => c.group));
-    for (const group of ['kernel', 'linear3d', 'problem', 'reduction', 'end-to-end']) expect(groups.has(group as CaseResult['group']), group).toBe(true);
+    for (const group of ['kernel', 'linear3d', 'problem', 'reduction', 'end-to-end', 'compile', 'rng']) expect(groups.has(group as CaseResult['group']), group).toBe(true);
     expect(new Set(doc.cases.map((c) => c.id)).size).toBe(doc.cases.length);
     for (const c of doc.cases) {
       expect(['gpu', 'twin', 'numpy']).toContain(c.runner);
@@ -93,7 +75,14 @@ describe('npm run bench -- --quick', () => {
         expect((value as { values: number[] }).values, `${c.id}.${name}`).toHaveLength(c.repetitions);
       }
       expect(c.metrics.wallSeconds?.median, c.id).toBeGreaterThan(0);
-      if (c.runner === 'gpu' && c.group !== 'reduction') {
+      if (c.group === 'compile') {
+        // One timed compile per dynamics' advance pipeline, on a device of its own.
+        expect(c.repetitions, c.id).toBe(11);
+        expect(typeof c.params.slowest, c.id).toBe('string');
+      } else if (c.group === 'rng') {
+        expect(c.metrics.normalsPerSecond?.median, c.id).toBeGreaterThan(0);
+        expect(c.metrics.normalsPerCpuSecond?.median, c.id).toBeGreaterThan(0);
+      } else if (c.runner === 'gpu' && c.group !== 'reduction') {
         expect(c.metrics.pathStepsPerSecond?.median, c.id).toBeGreaterThan(0);
         expect(c.counts?.submits, c.id).toBeGreaterThan(0);
         expect(c.counts?.dispatches, c.id).toBeGreaterThan(0);

@@ -7,39 +7,21 @@
 // Budget on a 2-core SwiftShader machine: about 30 s for the whole file when the machine is
 // otherwise idle (compiling the kernels is most of it); the runs keep to a few dynamics, and
 // leave SAM-SDE, the most expensive kernel to compile, to the GPU tier.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OBSERVABLES } from '../../src/dynamics/names.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
+import { runCli, type Outcome } from './spawn.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'sam-sde.mjs');
 const EXIT_OK = 0;
 const EXIT_INVALID = 2;
 
-interface CliOutcome { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+type CliOutcome = Outcome;
 
-/** Runs `node bin/sam-sde.mjs ...args`; a run past `timeoutMs` is killed and fails the test with its output. */
-function cli(args: string[], { timeoutMs = 30_000, cwd = ROOT } = {}): Promise<CliOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sam-sde ${args.join(' ')} ran past ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
-  });
-}
+const cli = (args: string[], options: { timeoutMs?: number; cwd?: string } = {}) => runCli(args, options);
 
 /** Asserts exit 0, naming the command and its stderr when it is not. */
 function expectOk(outcome: CliOutcome, what: string): void {

@@ -2,35 +2,16 @@
 // errors of `run <id>` and `order` (exit 2, before any GPU work), and one small `order` run from
 // a config file that writes result.json with its `order` block, the figure and its CSV.
 // Budget on a 2-core SwiftShader machine: about 30 s (two pipelines compile for the order run).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ExperimentDocument } from '../../src/experiments/run.js';
+import { runCli } from './spawn.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'sam-sde.mjs');
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], timeoutMs = 30_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sam-sde ${args.join(' ')} ran past ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
+const cli = (args: string[], timeoutMs = 30_000) => runCli(args, { timeoutMs });
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'sam-sde-experiments-')); });

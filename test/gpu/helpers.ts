@@ -4,9 +4,10 @@
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Dynamics } from '../../src/dynamics/names.js';
-import { simulatePathTwin, TwinScratch, type TwinParams, type TwinPathResult } from '../../src/dynamics/twin.js';
-import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
-import { guardEpsilon, simulate } from '../../src/simulate/runner.js';
+import type { TwinPathResult } from '../../src/dynamics/twin.js';
+import { createProblemTwin } from '../../src/problems/index.js';
+import { simulate } from '../../src/simulate/runner.js';
+import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import { loadShaderSources } from '../../src/node/shaders.js';
 
@@ -56,35 +57,11 @@ export async function runGpu(ctx: GpuContext, config: ResolvedConfig): Promise<G
   return { result, finals };
 }
 
-export function twinParams(config: ResolvedConfig, dynamics: Dynamics, rho: number): TwinParams {
-  const problem = createProblemTwin(config.problem);
-  return {
-    problem,
-    dynamics,
-    eta: config.eta,
-    rho,
-    sigma: config.noise.sigma,
-    substeps: config.substeps,
-    coupling: config.coupling,
-    samInner: config.samInner,
-    seed: config.seed,
-    divergeAbove: config.divergeAbove,
-    guardEps: guardEpsilon(problem.scale),
-  };
-}
-
 /** Paths `from`..`from+count-1` of one dynamics through the float64 twin, from the GPU's x0. */
 export function runTwin(
   config: ResolvedConfig, dynamics: Dynamics, rho: number, count = config.paths, from = 0,
 ): TwinPathResult[] {
-  const params = twinParams(config, dynamics, rho);
-  const dim = params.problem.dim;
-  const scratch = new TwinScratch(dim);
-  const out: TwinPathResult[] = [];
-  for (let p = from; p < from + count; p++) {
-    out.push(simulatePathTwin(params, initialPoint(config.x0, dim, p), p, config.steps, config.recordEvery, scratch));
-  }
-  return out;
+  return runTwinPaths(config, dynamics, rho, { from, count });
 }
 
 /** Whether a twin path counts at recorded step `step` (the GPU reduction's rule). */

@@ -89,6 +89,19 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
     }), TOLERANCE.saddle));
   });
 
+  it('above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=37 quadratic, every dynamics, m=2', async () => {
+    // d = 37 > 32 takes shaders/vec.wgsl's loop form and its looped H·v (the cases above take
+    // the generated register form); 37 = 4·9 + 1 also exercises the padded last lane.
+    const context = gpu();
+    await context.scoped('twin: loop form', () => compareWithTwin(context, resolveConfig({
+      problem: { kind: 'quadratic', hessian: { wishart: { dim: 37, seed: 4 } } },
+      x0: { normal: { std: 1, seed: 13 } },
+      noise: { sigma: 0.5 },
+      eta: 0.05, rho: 0.3, steps: 40, paths: 32, seed: 8,
+      substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
+    }), TOLERANCE.wishart));
+  });
+
   it('σ=0 from the minimizer: the norm guards fire, counted exactly as the twin counts them, and no NaN', async () => {
     const context = gpu();
     await context.scoped('twin: guards', async () => {
