@@ -34,7 +34,7 @@ export interface Profile {
   wishartDims: number[];
   includeDiagonal: boolean;
   includeSaddle: boolean;
-  /** SPEC section 5's networks run at this many paths (0: not run); skipped while the GPU lacks them. */
+  /** docs/model.md §5's networks run at this many paths (0: not run); skipped while the GPU lacks them. */
   networkPaths: number;
   /** (d) floats per reduced array. */
   reduceLengths: number[];

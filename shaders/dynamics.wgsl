@@ -1,8 +1,8 @@
-// One step (k -> k+1) of every algorithm (SPEC.md section 2) and SDE model (section 3),
+// One step (k -> k+1) of every algorithm (docs/model.md §2) and SDE model (section 3),
 // mode A noise (section 1). Bit-for-bit random draws with src/dynamics/twin.ts.
 // The dynamics is an `override`, so each pipeline keeps only its own branch.
 
-// Division by a norm that may vanish (SPEC section 2): never NaN, and counted.
+// Division by a norm that may vanish (docs/model.md §2): never NaN, and counted.
 fn guarded(n: f32, guards: ptr<function, u32>) -> f32 {
   if (n < run.guard_eps) {
     *guards += 1u;
@@ -12,7 +12,7 @@ fn guarded(n: f32, guards: ptr<function, u32>) -> f32 {
 }
 
 // The algorithm's ξ_k: the SDE's Brownian increments over the step, summed and rescaled,
-// under shared coupling; an unrelated stream under independent coupling (SPEC section 3).
+// under shared coupling; an unrelated stream under independent coupling (docs/model.md §3).
 fn algorithm_noise(path: u32, k: u32) -> Vec {
   if (run.coupling_shared == 0u) {
     return v_normal(run.seed, STREAM_ALGORITHM, path, k, 0u, 0u);
@@ -43,7 +43,7 @@ fn algorithm_step(x: Vec, g: Vec, path: u32, k: u32, guards: ptr<function, u32>)
 }
 
 // One Euler–Maruyama substep j from x with g = ∇f(x): X ← X − b(X)Δt − sqrt(ηΔt)·G(X)ξ
-// (SPEC section 3; the minus on the noise mirrors the algorithm's −ηZ so coupled paths match).
+// (docs/model.md §3; the minus on the noise mirrors the algorithm's −ηZ so coupled paths match).
 fn model_substep(x: Vec, g: Vec, path: u32, k: u32, j: u32, guards: ptr<function, u32>) -> Vec {
   let xi = v_normal(run.seed, STREAM_SDE, path, k, j, 0u);
   let noise_scale = run.sqrt_eta_dt * run.sigma;

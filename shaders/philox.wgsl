@@ -1,4 +1,4 @@
-// Philox4x32-10 and Box–Muller normals. SPEC.md section 3: draws are keyed by
+// Philox4x32-10 and Box–Muller normals. docs/model.md §3: draws are keyed by
 // (seed, stream, path, step, substep); key = (seed, stream), counter = (path, step, substep, block).
 // Bit-exact twin: src/rng/philox.ts.
 

@@ -2,7 +2,7 @@
 // re-run gives the same bits. The host combines blocks in float64 (src/gpu/reduce.ts).
 // m2 is the sum of squares about the block mean (two passes over the block): the plain
 // sum of squares loses the variance to cancellation in f32 when the mean dominates.
-// SPEC.md section 4: diverged paths are excluded, never averaged in.
+// docs/model.md §4: diverged paths are excluded, never averaged in.
 
 struct ReduceRow {
   a: u32,        // offset of the values in `values`

@@ -1,6 +1,6 @@
 // What every simulation kernel shares, in both layouts (thread-per-path: shaders/simulate.wgsl,
 // workgroup-per-path: shaders/simulate_wg.wgsl): the run and dispatch parameters, the
-// dynamics ids and random streams (SPEC section 3), and the bindings of group 0. One dispatch
+// dynamics ids and random streams (docs/model.md §3), and the bindings of group 0. One dispatch
 // loop (src/simulate/runner.ts) writes them for both.
 
 override DYNAMICS: u32;
@@ -62,11 +62,11 @@ struct DispatchParams {
 @group(0) @binding(2) var<storage, read_write> state: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> diverged_at: array<u32>;
 @group(0) @binding(4) var<storage, read_write> guard_count: array<u32>;
-// Observables (SPEC section 4) at obs_offset + (observable·W + slot)·P + p.
+// Observables (docs/model.md §4) at obs_offset + (observable·W + slot)·P + p.
 @group(0) @binding(5) var<storage, read_write> obs: array<f32>;
 @group(0) @binding(6) var<storage, read> x0: array<vec4f>;
 
-// Writes the four observables of SPEC section 4 of path p into slot `slot` of the window.
+// Writes the four observables of docs/model.md §4 of path p into slot `slot` of the window.
 fn store_observables(p: u32, slot: u32, loss: f32, norm: f32, grad_norm: f32) {
   let stride = run.window * run.paths;
   let at = dispatch.obs_offset + slot * run.paths + p;
@@ -76,7 +76,7 @@ fn store_observables(p: u32, slot: u32, loss: f32, norm: f32, grad_norm: f32) {
   obs[at + 3u * stride] = norm + grad_norm;
 }
 
-// Frozen when non-finite or beyond divergeAbove (SPEC section 4): counted, never averaged in.
+// Frozen when non-finite or beyond divergeAbove (docs/model.md §4): counted, never averaged in.
 fn norm_diverged(norm: f32) -> bool {
   return !is_finite_f32(norm) || norm > run.diverge_above;
 }

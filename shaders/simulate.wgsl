@@ -6,7 +6,7 @@
 
 override WG: u32 = 64;
 
-// SPEC section 4 observables at x, from what the step already computed: g = ∇f(x) and ‖x‖.
+// docs/model.md §4 observables at x, from what the step already computed: g = ∇f(x) and ‖x‖.
 fn record(p: u32, slot: u32, x: Vec, g: Vec, norm: f32) {
   store_observables(p, slot, problem_loss_at(x, g), norm, v_norm(g));
 }

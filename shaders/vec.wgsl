@@ -61,7 +61,7 @@ fn v_norm(x: Vec) -> f32 {
   return sqrt(v_dot(x, x));
 }
 
-// Standard normals of one (stream, path, step, substep), blocks first_block.. (SPEC section 3).
+// Standard normals of one (stream, path, step, substep), blocks first_block.. (docs/model.md §3).
 fn v_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_block: u32) -> Vec {
   var out: Vec;
   for (var b = 0u; b < D4; b++) { out[b] = normal4(seed, stream, path, step, substep, first_block + b); }

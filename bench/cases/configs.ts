@@ -1,4 +1,4 @@
-// The problems and run settings of the cases. Values follow SPEC section 6 (validation-
+// The problems and run settings of the cases. Values follow docs/model.md §6 (validation-
 // quadratic: σ = η = 0.01, x0 ~ N(0, I); saddle-quadratic: λ = (1×5, −1×5), μ = 1, x0 = 0.02·1)
 // so that no path diverges: a frozen path would do less work and flatter the throughput.
 import { resolveConfig, type ProblemSpec, type ResolvedConfig } from '../../src/config/schema.js';
@@ -11,7 +11,7 @@ export interface BenchProblem {
   /** Short id used in case ids and tables. */
   name: string;
   spec: ProblemSpec;
-  /** Absent: the problem's default (SPEC section 5). */
+  /** Absent: the problem's default (docs/model.md §5). */
   x0?: ResolvedConfig['x0'];
   /** For tables. */
   description: string;
@@ -41,7 +41,7 @@ export const SADDLE_10: BenchProblem = {
   description: 'saddle d=10, μ=1',
 };
 
-/** SPEC section 6's networks (their validation settings of size and weight decay). */
+/** docs/model.md §6's networks (their validation settings of size and weight decay). */
 export const NETWORKS: BenchProblem[] = [
   {
     name: 'mlp-iris',

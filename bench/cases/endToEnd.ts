@@ -1,4 +1,4 @@
-// (e) validation-quadratic end to end (SPEC section 6) at a reduced size (profile.endToEnd):
+// (e) validation-quadratic end to end (docs/model.md §6) at a reduced size (profile.endToEnd):
 // every configured algorithm and model side by side, the default comparisons, the default
 // 200-odd recorded times with their on-GPU reductions, one simulate() call per repetition.
 // The GPU time per pass label shows where the time goes (advance, reductions, init).

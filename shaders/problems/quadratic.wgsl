@@ -1,4 +1,4 @@
-// SPEC.md section 5, `quadratic`: f = ½ (x-x*)ᵀ H (x-x*), g = H(x-x*), H·v exact.
+// docs/model.md §5, `quadratic`: f = ½ (x-x*)ᵀ H (x-x*), g = H(x-x*), H·v exact.
 // H is stored as D4×D4 blocks of 4×4 (rows and columns zero-padded): block (r, c) is a
 // mat4x4f whose column j holds H[4r..4r+3, 4c+j], so lane r of H·v is Σ_c block(r, c)·v_c,
 // vec4 work with no horizontal sums. Small problems keep H in a uniform buffer (a broadcast

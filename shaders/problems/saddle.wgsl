@@ -1,4 +1,4 @@
-// SPEC.md section 5, `saddle`: f = ½ xᵀ diag(λ) x + (μ/4)‖x‖⁴.
+// docs/model.md §5, `saddle`: f = ½ xᵀ diag(λ) x + (μ/4)‖x‖⁴.
 // g = λ⊙x + μ‖x‖² x;  H(x)·v = λ⊙v + μ(‖x‖² v + 2 x (x·v)).
 
 struct SaddleData {

@@ -1,5 +1,5 @@
 // Float64 accumulation of the GPU's per-block partials across windows and path chunks, and
-// the assembly of a run's series and comparisons (SPEC section 4).
+// the assembly of a run's series and comparisons (docs/model.md §4).
 import type { ResolvedConfig } from '../config/schema.js';
 import { OBSERVABLES } from '../dynamics/names.js';
 import { combinePartials } from '../analysis/statistics.js';

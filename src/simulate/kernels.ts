@@ -219,7 +219,7 @@ export class SimulationKernels {
     return pipeline;
   }
 
-  /** `modeB`: noise mode B (SPEC section 1), for the workgroup-per-path kernels. */
+  /** `modeB`: noise mode B (docs/model.md §1), for the workgroup-per-path kernels. */
   advance(name: Dynamics, modeB = false): Promise<GPUComputePipeline> {
     if (modeB && this.layout === 'thread-per-path') {
       throw new Error(`mini-batch noise (mode B) needs a problem with data, not ${this.problem.kind}`);

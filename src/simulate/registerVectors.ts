@@ -49,7 +49,7 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     '}',
     'fn v_norm(x: Vec) -> f32 { return sqrt(v_dot(x, x)); }',
     '',
-    '// Standard normals of one (stream, path, step, substep), blocks first_block.. (SPEC section 3).',
+    '// Standard normals of one (stream, path, step, substep), blocks first_block.. (docs/model.md §3).',
     '// A real loop over the blocks: SwiftShader inlines every call, and D4 inlined copies of',
     '// Philox and Box–Muller per call site multiply compile time; the staging array is written',
     '// and read once per lane, which costs little next to the generator.',
@@ -71,7 +71,7 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     // is Σ_c block(r, c)·v_c, summed over c in order, as the loop form does.
     lines.push(
       '',
-      '// SPEC section 5 `quadratic`: H·v with every block product written out.',
+      '// docs/model.md §5 `quadratic`: H·v with every block product written out.',
       'fn problem_hvp(x: Vec, v: Vec) -> Vec {',
       `  return ${each((r) => sum((c) => `problem.h[${r * d4 + c}u] * v.b${c}`))};`,
       '}',

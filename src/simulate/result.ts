@@ -16,7 +16,7 @@ export interface SeriesStats {
 export type DynamicsSeries = Record<Observable, SeriesStats> & {
   /** Paths that diverged (non-finite or ‖x‖ > divergeAbove): frozen and excluded. */
   diverged: number;
-  /** Norm-guard firings summed over paths and steps (SPEC section 2). */
+  /** Norm-guard firings summed over paths and steps (docs/model.md §2). */
   guarded: number;
   /** Paths that contributed at each recorded time. */
   count: number[];

@@ -54,7 +54,7 @@ const DISPATCH_SLOT = 256;
 const MAX_STEPS_PER_DISPATCH = 4096;
 const now = () => performance.now() / 1000;
 
-/** Norm guard ε relative to the problem's curvature scale (SPEC section 2). */
+/** Norm guard ε relative to the problem's curvature scale (docs/model.md §2). */
 export function guardEpsilon(scale: number): number {
   return 1e-8 * Math.max(scale, 1e-30);
 }
@@ -252,7 +252,7 @@ function writeRunParams(
   u[16] = normal ? 1 : 0;
   u[17] = normal ? x0.normal.seed : 0;
   f[18] = normal ? x0.normal.std : 0;
-  // Mode B's batch size (SPEC section 1); 0 is mode A. The thread-per-path kernels ignore it.
+  // Mode B's batch size (docs/model.md §1); 0 is mode A. The thread-per-path kernels ignore it.
   u[19] = config.noise.batchSize ?? 0;
   ctx.device.queue.writeBuffer(buffers.runParams, 0, data);
   if (!normal) {
