@@ -159,14 +159,15 @@ fn algorithm_end(ph: u32) {
 }
 
 // ---- Models, mode A (SPEC section 3): v0 = ∇f, then the drift b; v1 = ξ, then G̃ξ (the
-// diffusion factor without σ); v2 = Hξ; v3 = SAM-SDE's Σ_i (Hξ − u_i(u_i·Hξ))/‖∇f+Z_i‖.
+// diffusion factor without σ); v2 = Hξ (SAM-SDE) or, for USAM/DNSAM-SDE, w then the whole
+// step w + cHw; v3 = SAM-SDE's Σ_i (Hξ − u_i(u_i·Hξ))/‖∇f+Z_i‖.
 
 fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   let f = family();
   if (ph == 0u) {
     v1 = s_normal(run.seed, STREAM_SDE, path, k, j, 0u);
     problem_set_point(x_state);
-    if (full_diffusion()) {
+    if (f == SAM && full_diffusion()) {
       problem_set_dir(v1);
       return full_pass(path, k, j, DIR_SHARED, OUT_GRAD, OUT_HVP);
     }
@@ -174,9 +175,16 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   }
   if (f == SGD) { return no_pass(); }
   if (f == USAM || f == DNSAM) {
-    // USAM: b = ∇f + ρH∇f, G = σ(I + ρH); DNSAM: c = ρ/‖∇f‖ in place of ρ.
+    // USAM: b = ∇f + ρH∇f, G = σ(I + ρH); DNSAM: c = ρ/‖∇f‖ in place of ρ. With the full
+    // diffusion the step is linear in H: Δt·b + sqrt(ηΔt)·Gξ = w + cHw for
+    // w = Δt∇f + sqrt(ηΔt)σξ, so one HVP (along w) serves drift and noise.
     if (f == DNSAM) { c_step = run.rho / guarded(s_norm(v0)); }
-    problem_set_dir(v0);
+    if (full_diffusion()) {
+      v2 = s_axpy(run.sqrt_eta_dt * run.sigma, v1, s_scale(run.dt, v0));
+      problem_set_dir(v2);
+    } else {
+      problem_set_dir(v0);
+    }
     return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
   }
   // SAM: b = ∇f + ρHm, m = E[u]; G = σ(I + ρAH), A = E[(I − uuᵀ)/‖∇f+Z‖] (Stein's lemma),
@@ -201,10 +209,13 @@ fn model_a_end(ph: u32) {
   let f = family();
   if (ph == 0u) {
     v0 = s_axpy(wd, x_state, acc0);
-    if (full_diffusion()) { v2 = s_axpy(wd, v1, acc1); }
+    if (f == SAM && full_diffusion()) { v2 = s_axpy(wd, v1, acc1); }
   } else if (f == USAM || f == DNSAM) {
-    v0 = s_axpy(c_step, s_axpy(wd, v0, acc0), v0);
-    if (full_diffusion()) { v1 = s_axpy(c_step, v2, v1); }
+    if (full_diffusion()) {
+      v2 = s_axpy(c_step, s_axpy(wd, v2, acc0), v2);
+    } else {
+      v0 = s_axpy(c_step, s_axpy(wd, v0, acc0), v0);
+    }
   } else {
     v0 = s_axpy(run.rho, s_axpy(wd, v2, acc0), v0);
     if (full_diffusion()) { v1 = s_axpy(run.rho / f32(run.sam_inner), v3, v1); }
@@ -324,6 +335,10 @@ fn phase_end(ph: u32, path: u32, k: u32, j: u32) {
 fn substep_finish() {
   if (is_algorithm()) {
     x_state = s_axpy(-run.eta, v2, x_state);
+    return;
+  }
+  if (!mode_b() && full_diffusion() && (family() == USAM || family() == DNSAM)) {
+    x_state = s_sub(x_state, v2);
     return;
   }
   var drift = v0;
