@@ -1,4 +1,4 @@
-// One step (k -> k+1) of every algorithm (SPEC.md section 2) and SDE model (section 3) in the
+// One step (k -> k+1) of every algorithm (docs/model.md §2) and SDE model (section 3) in the
 // workgroup-per-path layout, noise mode A (σ, section 1) or mode B (mini-batches of
 // run.batch_size samples), with the same draws as the thread-per-path kernels and the float64
 // twin (src/dynamics/twin.ts).
@@ -103,10 +103,10 @@ fn substep_start() {
   c_step = run.rho;
 }
 
-// ---- Algorithms (SPEC section 2). v0 = ∇f(x), v1 = Z = σξ (mode A), v2 = ∇f_γ(x), then the
+// ---- Algorithms (docs/model.md §2). v0 = ∇f(x), v1 = Z = σξ (mode A), v2 = ∇f_γ(x), then the
 // descent gradient ∇f_γ(y); v3 = y. Mode A: ∇f_γ = ∇f + Z with the same Z at both points.
 
-// The algorithm's ξ_k in mode A (SPEC section 3): the SDE's increments summed and rescaled
+// The algorithm's ξ_k in mode A (docs/model.md §3): the SDE's increments summed and rescaled
 // under shared coupling, an unrelated stream under independent coupling.
 fn algorithm_noise(path: u32, k: u32) -> Slice {
   if (run.coupling_shared == 0u) {
@@ -158,7 +158,7 @@ fn algorithm_end(ph: u32) {
   }
 }
 
-// ---- Models, mode A (SPEC section 3): v0 = ∇f, then the drift b; v1 = ξ, then G̃ξ (the
+// ---- Models, mode A (docs/model.md §3): v0 = ∇f, then the drift b; v1 = ξ, then G̃ξ (the
 // diffusion factor without σ); v2 = Hξ (SAM-SDE) or, for USAM/DNSAM-SDE, w then the whole
 // step w + cHw; v3 = SAM-SDE's Σ_i (Hξ − u_i(u_i·Hξ))/‖∇f+Z_i‖.
 
@@ -222,11 +222,11 @@ fn model_a_end(ph: u32) {
   }
 }
 
-// ---- Models, mode B (SPEC section 3). With ζ̃_n = ζ_n − ζ̄ over all N samples and
+// ---- Models, mode B (docs/model.md §3). With ζ̃_n = ζ_n − ζ̄ over all N samples and
 // G_ζ = Σ_n ζ̃_n ∇ℓ_n:
 //   SGD/USAM/DNSAM-SDE (c = 0, ρ, ρ/‖∇f‖): G̃ξ = (G_ζ + c[H G_ζ + Σ_n ζ̃_n H_n ∇f]) / sqrt(BN),
 //   the matrix-free (1/sqrt(BN)) Σ_n ζ_n (s_n − s̄); drift ∇f + c[H∇f + (1/B)(1/N)Σ_n H_n(∇ℓ_n − ∇ℓ̄)],
-//   which is SPEC's (1/N)Σ_i H_i∇f_i − H∇f written as a covariance (the weight decay cancels).
+//   which is docs/model.md's (1/N)Σ_i H_i∇f_i − H∇f written as a covariance (the weight decay cancels).
 //   v0 = ∇f, then b; v1 = G_ζ, then the bracket; v2 = H∇f; v3 = Σ_n ζ̃_n H_n ∇f.
 //   SAM-SDE: K ghost batches γ_i, e_i = ∇f_γi + ρ H_γi ∇f_γi/‖∇f_γi‖ (first order in ρ);
 //   b = ē and G̃ξ = (1/sqrt(K−1)) Σ_i ξ_i (e_i − ē), whose covariance is the sample covariance
@@ -331,7 +331,7 @@ fn phase_end(ph: u32, path: u32, k: u32, j: u32) {
 
 // The update: x ← x − η ∇f_γ(y) (algorithms); Euler–Maruyama X ← X − bΔt − sqrt(ηΔt)·G̃ξ·scale
 // (models; scale σ in mode A, 1/sqrt(BN) or 1/sqrt(K−1) in mode B). The minus on the noise
-// mirrors the algorithm's −ηZ so coupled paths match (SPEC section 3).
+// mirrors the algorithm's −ηZ so coupled paths match (docs/model.md §3).
 fn substep_finish() {
   if (is_algorithm()) {
     x_state = s_axpy(-run.eta, v2, x_state);

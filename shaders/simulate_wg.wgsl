@@ -25,7 +25,7 @@ fn store_state(p: u32, x: Slice) {
   }
 }
 
-// SPEC section 4 observables (noise-free, full batch) from a record pass at x (acc0 holds
+// docs/model.md §4 observables (noise-free, full batch) from a record pass at x (acc0 holds
 // the data gradient); layout obs_offset + (observable·W + slot)·P + p.
 fn record_observables(p: u32, slot: u32, data_loss: f32) {
   let wd = problem_weight_decay();

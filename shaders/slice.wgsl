@@ -96,7 +96,7 @@ fn lane_mask(b: u32) -> vec4f {
 }
 
 // Standard normals of one (stream, path, step, substep), blocks first_block.. : the same
-// addressing as shaders/vec.wgsl's v_normal (SPEC section 3), whatever the layout.
+// addressing as shaders/vec.wgsl's v_normal (docs/model.md §3), whatever the layout.
 fn s_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_block: u32) -> Slice {
   var out: Slice;
   let d4 = (problem_dim() + 3u) / 4u;

@@ -1,6 +1,6 @@
 // (c) HVPs per second and GFLOP/s per problem: USAM-SDE (one gradient and two HVPs per step,
 // bench/work.ts) on the Wishart quadratic at several dimensions, the 3-d diagonal quadratic,
-// the saddle and SPEC section 5's networks (with their twin and numpy peers). A problem the GPU cannot run yet (a network
+// the saddle and docs/model.md §5's networks (with their twin and numpy peers). A problem the GPU cannot run yet (a network
 // before its WGSL module exists) is reported as skipped with the error, not left out.
 import { measureSize, skippedCase, type BenchEnv, type CaseBase } from '../measure.js';
 import { peerRuns } from './peers.js';

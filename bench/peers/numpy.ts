@@ -21,7 +21,7 @@ export type NumpyAvailability = { available: true; peer: NumpyPeer } | { availab
 export interface NumpyJob {
   model: Model;
   problem: ProblemUniforms & { kind: 'quadratic' | 'saddle' | 'network' };
-  /** Standard deviation of the peer's x0 ~ N(0, std²·I) (networks: SPEC section 5's 1/sqrt(h)). */
+  /** Standard deviation of the peer's x0 ~ N(0, std²·I) (networks: docs/model.md §5's 1/sqrt(h)). */
   x0Std?: number;
   paths: number;
   steps: number;

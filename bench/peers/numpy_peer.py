@@ -1,5 +1,5 @@
-"""Vectorised numpy peer of the GPU's SDE step (SPEC.md section 3, mode A noise), on the
-quadratic, the saddle and the networks of SPEC section 5.
+"""Vectorised numpy peer of the GPU's SDE step (docs/model.md §3, mode A noise), on the
+quadratic, the saddle and the networks of docs/model.md §5.
 
 One Euler–Maruyama substep for all paths at once, in the same precision as the GPU (float32
 by default), with the same drift, diffusion and divergence freeze as shaders/dynamics.wgsl:
@@ -59,7 +59,7 @@ class Saddle:
 
 
 class Network:
-    """SPEC section 5's one-hidden-layer network (src/problems/network.ts), vectorised over paths.
+    """docs/model.md §5's one-hidden-layer network (src/problems/network.ts), vectorised over paths.
 
     x holds W1 (n_in x h, row-major) then W2 (h x n_out, row-major) per path. The gradient is the
     hand-written backward pass, the HVP its forward-mode derivative (R-op), as on the GPU. The
@@ -159,7 +159,7 @@ def make_substep(job, problem, rng, dtype):
             drift = g + c * problem.hvp(x, g)
             if full:
                 noise = xi + c * problem.hvp(x, xi)
-        else:  # SAM: K inner draws of Z, Stein's-lemma form of the diffusion (SPEC section 3)
+        else:  # SAM: K inner draws of Z, Stein's-lemma form of the diffusion (docs/model.md §3)
             z = rng.standard_normal((p, k_inner, d), dtype=dtype)
             w = g[:, None, :] + sigma * z
             inv_n = 1 / np.maximum(np.sqrt(np.einsum('pkd,pkd->pk', w, w)), eps)
@@ -191,7 +191,7 @@ def main():
             x_new = x
             for _ in range(job['substeps']):
                 x_new = substep(x_new)
-            # The GPU's freeze (SPEC section 4): a path beyond the bound or non-finite stops.
+            # The GPU's freeze (docs/model.md §4): a path beyond the bound or non-finite stops.
             n = row_norm(x_new)
             alive &= np.isfinite(n) & (n <= bound)
             x = np.where(alive[:, None], x_new, x)

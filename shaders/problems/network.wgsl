@@ -1,4 +1,4 @@
-// SPEC.md section 5, `mlp`, `teacher-student`, `deep-linear`: one hidden layer without biases,
+// docs/model.md §5, `mlp`, `teacher-student`, `deep-linear`: one hidden layer without biases,
 // f = (1/N) Σ_n ℓ(act(x_n W1) W2, y_n) + (wd/2)‖x‖², for the workgroup-per-path layout.
 // Float64 twin and the formulas: src/problems/network.ts. Parameters: W1 (n_in × h,
 // row-major) at x[i·h + j], then W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
@@ -16,7 +16,7 @@
 // constant index.
 // The data terms only: the callers add the weight decay where the weights sum to one.
 // Up to two outputs per pass, each a gradient or an HVP, weighted 1/rows or by ζ_n − ζ̄
-// (mode B's per-sample noise weights, SPEC section 3).
+// (mode B's per-sample noise weights, docs/model.md §3).
 
 struct NetHeader {
   inputs: u32,

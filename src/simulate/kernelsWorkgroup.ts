@@ -88,7 +88,7 @@ const sum = (terms: string[]): string => terms.join(' + ');
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
- * The generated parts of network.wgsl's process_row (SPEC section 5; the formulas are those of
+ * The generated parts of network.wgsl's process_row (docs/model.md §5; the formulas are those of
  * src/problems/network.ts): W1 block (i, b) at pw[i·H4 + b], W2 block (k, b) at
  * pw[n_in·H4 + k·H4 + b] (hidden units 4b..4b+3 of output k), likewise V in pv and the
  * accumulators acc_p0 / acc_p1 of the two outputs.
