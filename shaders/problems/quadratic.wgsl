@@ -7,6 +7,10 @@
 struct QuadraticData {
   h: array<mat4x4f, D4 * D4>,
   minimizer: Vec,
+  // x = D4, read at run time as the loop form's bound: with a constant bound SwiftShader
+  // unrolls the D4×D4 block loop at every inlined call site, and a d = 64 SAM-SDE pipeline
+  // took 50 s to compile.
+  lanes: vec4u,
 }
 
 #if ${problemInUniform}
@@ -18,9 +22,10 @@ struct QuadraticData {
 #if ${loopHvp}
 fn problem_hvp(x: Vec, v: Vec) -> Vec {
   var out: Vec;
-  for (var r = 0u; r < D4; r++) {
+  let lanes = problem.lanes.x;
+  for (var r = 0u; r < lanes; r++) {
     var acc = vec4f(0.0);
-    for (var c = 0u; c < D4; c++) { acc += problem.h[r * D4 + c] * v[c]; }
+    for (var c = 0u; c < lanes; c++) { acc += problem.h[r * D4 + c] * v[c]; }
     out[r] = acc;
   }
   return out;

@@ -57,7 +57,8 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
   const d4 = lanes(d);
   if (problem.kind === 'quadratic') {
     // D4×D4 blocks of mat4x4f, block (r, c) at r·D4 + c, column j = H[4r..4r+3, 4c+j].
-    const out = new Float32Array(16 * d4 * d4 + 4 * d4);
+    // Then the minimizer (D4 vec4) and the lane count (a vec4u, shaders/problems/quadratic.wgsl).
+    const out = new Float32Array(16 * d4 * d4 + 4 * d4 + 4);
     const h = problem.hessian!;
     for (let i = 0; i < d; i++) {
       for (let j = 0; j < d; j++) {
@@ -66,6 +67,7 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
       }
     }
     if (problem.minimizer) out.set(problem.minimizer, 16 * d4 * d4);
+    new Uint32Array(out.buffer)[16 * d4 * d4 + 4 * d4] = d4;
     return out;
   }
   const out = new Float32Array(4 * d4 + 4);

@@ -54,9 +54,13 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     '// Philox and Box–Muller per call site multiply compile time; the staging array is written',
     '// and read once per lane, which costs little next to the generator.',
     'fn v_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_block: u32) -> Vec {',
-    '  var lanes: array<vec4f, D4>;',
-    '  for (var b = 0u; b < D4; b++) { lanes[b] = normal4(seed, stream, path, step, substep, first_block + b); }',
-    `  return ${each((b) => `lanes[${b}]${b === d4 - 1 ? ' * TAIL_MASK' : ''}`)};`,
+    ...(d4 === 1 ? [
+      '  return Vec(normal4(seed, stream, path, step, substep, first_block) * TAIL_MASK);',
+    ] : [
+      '  var lanes: array<vec4f, D4>;',
+      '  for (var b = 0u; b < D4; b++) { lanes[b] = normal4(seed, stream, path, step, substep, first_block + b); }',
+      `  return ${each((b) => `lanes[${b}]${b === d4 - 1 ? ' * TAIL_MASK' : ''}`)};`,
+    ]),
     '}',
     '',
     '// Lane group b of a vector at base + b·stride of the state buffer (coalesced across paths).',
