@@ -15,7 +15,9 @@ const EVERY: Dynamics[] = [...ALGORITHMS, ...MODELS];
 
 export async function compileCases(env: BenchEnv, emit: (result: CaseResult) => void): Promise<void> {
   const problems: BenchProblem[] = [
-    ...env.profile.wishartDims.map(wishart), DIAGONAL_3D, SADDLE_10,
+    ...env.profile.wishartDims.map(wishart),
+    ...(env.profile.includeDiagonal ? [DIAGONAL_3D] : []),
+    ...(env.profile.includeSaddle ? [SADDLE_10] : []),
     ...(env.profile.networkPaths > 0 ? NETWORKS : []),
   ];
   for (const problem of problems) {
