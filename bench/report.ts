@@ -85,7 +85,7 @@ const GROUPS: { group: Group; title: string; columns: string[]; note?: string }[
   },
   {
     group: 'problem',
-    title: '(c) HVPs and GFLOP/s per problem (USAM-SDE: 1 gradient + 1 HVP per path-step on quadratic and saddle, + 2 on networks)',
+    title: '(c) HVPs and GFLOP/s per problem (USAM-SDE: 1 gradient + 1 HVP per path-step)',
     columns: ['problem', 'size', 'hvps', 'gflops', 'normals', 'kernel', 'rate', 'spread', 'wall', 'load'],
   },
   {

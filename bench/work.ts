@@ -57,13 +57,10 @@ export function stepWork(dynamics: Dynamics, shape: WorkShape): StepWork {
   if (isModel(dynamics)) {
     const family = modelFamily(dynamics);
     const full = !isDriftOnly(dynamics);
-    // One gradient per substep, at the point reached (it serves the next substep and the
-    // record). The thread-per-path kernels (quadratic, saddle) apply H once to
-    // w = Δt∇f + sσξ for USAM-/DNSAM-SDE (drift and noise share it); SAM-SDE needs Hξ before
-    // its inner draws and H·m after them; the network kernels take drift and noise apart.
-    const sharedProduct = shape.kind !== 'network' && family !== 'SAM';
+    // One gradient per substep. USAM-/DNSAM-SDE apply H once, to w = Δt∇f + sσξ (drift and
+    // noise share the product); SAM-SDE needs Hξ before its inner draws and H·m after them.
     grads = 1;
-    hvps = family === 'SGD' ? 0 : full && !sharedProduct ? 2 : 1;
+    hvps = family === 'SGD' ? 0 : full && family === 'SAM' ? 2 : 1;
     normals = vector * (family === 'SAM' ? 1 + shape.samInner : 1);
     grads *= shape.substeps;
     hvps *= shape.substeps;
