@@ -5,7 +5,6 @@
 // pair, each compiling its own pipelines): page runs are at most a few hundred thousand
 // path-steps; every recorded time costs a GPU reduction and every pipeline ~3 s to compile, so
 // the validation runs record 11–21 times and share one set of five quadratic pipelines.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,9 +18,9 @@ import { findExperiment } from '../../src/experiments/registry.js';
 import type { EscapeSeries } from '../../src/experiments/saddle.js';
 import type { PageResult } from '../../web/lib/page-result.js';
 import { RESULT_SCHEMA } from '../../src/simulate/result.js';
+import { runCli } from './spawn.js';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results');
-const BIN = join(PROJECT_ROOT, 'bin', 'sam-sde.mjs');
 const WAIT_MS = 240_000;
 
 /** docs/model.md §6's validation-quadratic, shrunk: 64 paths × 200 steps, 11 recorded times. */
@@ -351,22 +350,7 @@ describe('the experiment page', () => {
   });
 });
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], timeoutMs: number): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sam-sde ${args.join(' ')} ran past ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
+const cli = (args: string[], timeoutMs: number) => runCli(args, { timeoutMs });
 
 describe('sam-sde headless', () => {
   test('saves result.json and a screenshot; the result agrees with `sam-sde run` for the same config and seed', async () => {
