@@ -6,13 +6,13 @@
 // path-steps; every recorded time costs a GPU reduction and every pipeline ~3 s to compile, so
 // the validation runs record 11–21 times and share one set of five quadratic pipelines.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { OBSERVABLES } from '../../src/dynamics/names.js';
-import { PROJECT_ROOT, buildAndServe, launchChromium, waitForAdapter, type ServedPage } from '../../src/node/browser.js';
+import { PROJECT_ROOT, waitForAdapter, type ServedPage } from '../../src/node/browser.js';
+import { SHOTS, usePageSession } from './page-session.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import { findExperiment } from '../../src/experiments/registry.js';
 import type { EscapeSeries } from '../../src/experiments/saddle.js';
@@ -20,7 +20,6 @@ import type { PageResult } from '../../web/lib/page-result.js';
 import { RESULT_SCHEMA } from '../../src/simulate/result.js';
 import { runCli } from './spawn.js';
 
-const SHOTS = join(PROJECT_ROOT, 'test-results');
 const WAIT_MS = 240_000;
 
 /** docs/model.md §6's validation-quadratic, shrunk: 64 paths × 200 steps, 11 recorded times. */
@@ -43,29 +42,13 @@ const LONG = { ...SMALL, rho: [0.01, 0.1, 0.5], steps: 3000, paths: 256, recordE
 const customUrl = (base: string, config: unknown) =>
   `${base}?experiment=custom&config=${encodeURIComponent(JSON.stringify(config))}`;
 
-let served: ServedPage | undefined;
-let browser: Browser | undefined;
+const session = usePageSession('sam-sde-page-app-', { width: 1280, height: 800 });
+const pageErrors = session.errors;
+let served: ServedPage;
+let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 let dir = '';
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sam-sde-page-app-'));
-  await mkdir(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await served?.close().catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+beforeAll(() => { ({ served, browser, page, dir } = session); });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `page-${name}.png`), fullPage: true });
 const state = () => page.getByTestId('run-status').getAttribute('data-state');

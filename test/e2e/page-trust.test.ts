@@ -2,46 +2,28 @@
 // WebGPU adapter (SwiftShader here). Most checks import a result.json written here (no GPU
 // time); the GPU runs are the smallest that show the behaviour: a saddle-deep-linear run, two
 // cancelled order runs, a run whose paths diverge. Screenshots land in test-results/page-trust-*.png.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import { OBSERVABLES } from '../../src/dynamics/names.js';
 import { experimentRawConfig } from '../../src/experiments/config.js';
 import { EXPERIMENTS, findExperiment } from '../../src/experiments/registry.js';
-import { PROJECT_ROOT, buildAndServe, launchChromium, waitForAdapter, type ServedPage } from '../../src/node/browser.js';
+import { waitForAdapter, type ServedPage } from '../../src/node/browser.js';
+import { SHOTS, usePageSession } from './page-session.js';
 import { RESULT_SCHEMA } from '../../src/simulate/result.js';
 import { colorOf } from '../../web/lib/palette.js';
 import type { PageResult } from '../../web/lib/page-result.js';
 
-const SHOTS = join(PROJECT_ROOT, 'test-results');
 const WAIT_MS = 240_000;
 
-let served: ServedPage | undefined;
-let browser: Browser | undefined;
+const session = usePageSession('sam-sde-page-trust-', { width: 1280, height: 900 });
+const pageErrors = session.errors;
+let served: ServedPage;
 let page: Page;
-const pageErrors: string[] = [];
 let dir = '';
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sam-sde-page-trust-'));
-  await mkdir(SHOTS, { recursive: true });
-  served = await buildAndServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await served?.close().catch(() => undefined);
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+beforeAll(() => { ({ served, page, dir } = session); });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `page-trust-${name}.png`), fullPage: true });
 const state = () => page.getByTestId('run-status').getAttribute('data-state');
