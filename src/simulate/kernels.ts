@@ -7,7 +7,7 @@ import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
 import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
-import { REGISTER_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
+import { REGISTER_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule, tailMask } from './registerVectors.js';
 import {
   WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
 } from './kernelsWorkgroup.js';
@@ -80,7 +80,6 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
 export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, problemInUniform: boolean): ComposedShader {
   const registers = d <= REGISTER_DIM_MAX;
   const d4 = lanes(d);
-  const tail = [0, 1, 2, 3].map((lane) => (4 * (d4 - 1) + lane < d ? '1.0' : '0.0')).join(', ');
   // The register form's vector module (and the quadratic's H·v) is generated for this d.
   const all = registers
     ? { ...sources, [REGISTER_VECTORS_FILE]: registerVectorModule(d, kind === 'quadratic') }
@@ -88,7 +87,7 @@ export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 
   return composeShader(
     all,
     ['philox.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
-    { dim: d, dim4: d4, tailMask: tail, problemInUniform, loopHvp: !registers },
+    { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: !registers },
     `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,
   );
 }
@@ -184,14 +183,14 @@ export class SimulationKernels {
       return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
     }
     const d = problem.dim;
-    const bytes = packProblem(problem).byteLength;
-    const problemInUniform = bytes <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
+    const packed = packProblem(problem);
+    const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
     if (problem.kind === 'saddle' && !problemInUniform) {
       throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
     }
     const shader = threadPerPathShader(sources, problem.kind as 'quadratic' | 'saddle', d, problemInUniform);
     const program = await cachedProgram(ctx, shader, problemInUniform);
-    return new SimulationKernels(ctx, program, problem, problemInUniform, packProblem(problem));
+    return new SimulationKernels(ctx, program, problem, problemInUniform, packed);
   }
 
   /** Workgroups that advance `paths` paths. */

@@ -21,6 +21,7 @@ export function twinParams(config: ResolvedConfig, dynamics: Dynamics, rho: numb
     seed: config.seed,
     divergeAbove: config.divergeAbove,
     guardEps: guardEpsilon(problem.scale),
+    batchSize: config.noise.batchSize,
   };
 }
 

@@ -8,12 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
-import { simulatePathTwin, TwinScratch, type TwinPathResult } from '../../src/dynamics/twin.js';
+import type { TwinPathResult } from '../../src/dynamics/twin.js';
 import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
-import { guardEpsilon, simulate } from '../../src/simulate/runner.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
+import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import { registerNodeDatasets } from '../../src/node/datasets.js';
-import { sources, useGpu } from './context.js';
+import { useGpu } from './context.js';
+import { runGpu as runGpuAllRho } from './helpers.js';
 
 const gpu = useGpu();
 beforeAll(() => registerNodeDatasets());
@@ -21,37 +22,13 @@ beforeAll(() => registerNodeDatasets());
 const EVERY: Dynamics[] = [...ALGORITHMS, ...MODELS];
 const NONE = 0xffffffff;
 
-interface Finals { state: Float32Array; divergedAt: Uint32Array; guards: Uint32Array }
-
-async function runGpu(ctx: GpuContext, config: ResolvedConfig): Promise<{ result: SimulationResult; finals: Record<string, Finals> }> {
-  const dim = createProblemTwin(config.problem).dim;
-  const finals: Record<string, Finals> = {};
-  const result = await simulate(ctx, sources, config, {
-    inspect: (snapshot) => {
-      for (const [name, chunk] of Object.entries(snapshot.dynamics)) {
-        finals[name] ??= {
-          state: new Float32Array(config.paths * dim), divergedAt: new Uint32Array(config.paths), guards: new Uint32Array(config.paths),
-        };
-        finals[name].state.set(chunk.state, snapshot.pathOffset * dim);
-        finals[name].divergedAt.set(chunk.divergedAt, snapshot.pathOffset);
-        finals[name].guards.set(chunk.guards, snapshot.pathOffset);
-      }
-    },
-  });
-  return { result, finals };
+/** One ρ per config here: the GPU run's finals at that ρ. */
+async function runGpu(ctx: GpuContext, config: ResolvedConfig) {
+  const { result, finals } = await runGpuAllRho(ctx, config);
+  return { result, finals: finals.get(config.rho[0])! };
 }
 
-function runTwin(config: ResolvedConfig, dynamics: Dynamics): TwinPathResult[] {
-  const problem = createProblemTwin(config.problem);
-  const params = {
-    problem, dynamics, eta: config.eta, rho: config.rho[0], sigma: config.noise.sigma, substeps: config.substeps,
-    coupling: config.coupling, samInner: config.samInner, seed: config.seed, divergeAbove: config.divergeAbove,
-    guardEps: guardEpsilon(problem.scale), batchSize: config.noise.batchSize,
-  };
-  const scratch = new TwinScratch(problem.dim);
-  return Array.from({ length: config.paths }, (_, p) =>
-    simulatePathTwin(params, initialPoint(config.x0, problem.dim, p), p, config.steps, config.recordEvery, scratch));
-}
+const runTwin = (config: ResolvedConfig, dynamics: Dynamics) => runTwinPaths(config, dynamics, config.rho[0]);
 
 function norm(v: ArrayLike<number>, from = 0, length = v.length): number {
   let sum = 0;
