@@ -59,6 +59,7 @@ export async function runSaddle(
   if (main.cancelled) return result;
   const exits = await simulate(ctx, sources, { ...config, divergeAbove: spec.escapeRadius }, {
     signal: options.signal, targetSliceSeconds: options.targetSliceSeconds, onProgress: half(0.5),
+    checkpoints: options.checkpoints,
   });
   result.cancelled = exits.cancelled;
   result.timing = {

@@ -1,5 +1,5 @@
 // Host side of shaders/reduce.wgsl: sums and centred sums of squares over paths, on the GPU
-// per block of 4096 paths in a fixed-order tree, finished in float64 here.
+// per block of paths (128..4096, a power of two) in a fixed-order tree, finished in float64 here.
 import { compileShader, composeShader, type ShaderSources } from './compose.js';
 import type { GpuContext } from './device.js';
 import { combinePartials, type Summary } from '../analysis/statistics.js';
@@ -9,8 +9,10 @@ export const NONE = 0xffffffff;
 const WORKGROUP = 256;
 const MIN_WORKGROUP = 8;
 const PER_THREAD = 16;
-/** Paths reduced by one workgroup into one partial. */
+/** The most paths one workgroup reduces into one partial. */
 export const REDUCE_BLOCK = WORKGROUP * PER_THREAD;
+/** The fewest: blocks smaller than this would only multiply the partials to read back. */
+export const MIN_REDUCE_BLOCK = MIN_WORKGROUP * PER_THREAD;
 const ROW_WORDS = 8;
 
 /** One reduction row: values at `a` (minus those at `b`), paths alive after `step`. */
@@ -33,8 +35,15 @@ export function workgroupFor(length: number): number {
   return size;
 }
 
-export function reduceBlocks(length: number): number {
-  return Math.max(1, Math.ceil(length / REDUCE_BLOCK));
+/** Blocks of `blockPaths` values (a power of two in MIN_REDUCE_BLOCK..REDUCE_BLOCK) in a row. */
+export function reduceBlocks(length: number, blockPaths = REDUCE_BLOCK): number {
+  return Math.max(1, Math.ceil(length / blockPaths));
+}
+
+function checkBlockPaths(blockPaths: number): void {
+  if (blockPaths < MIN_REDUCE_BLOCK || blockPaths > REDUCE_BLOCK || (blockPaths & (blockPaths - 1)) !== 0) {
+    throw new RangeError(`reduction block of ${blockPaths} paths: allowed a power of two in ${MIN_REDUCE_BLOCK}..${REDUCE_BLOCK}`);
+  }
 }
 
 export function encodeRows(rows: readonly ReduceRow[]): Uint32Array<ArrayBuffer> {
@@ -85,8 +94,7 @@ export class PathReducer {
     };
   }
 
-  private pipelineFor(length: number): GPUComputePipeline {
-    const size = workgroupFor(length);
+  private pipelineFor(size: number): GPUComputePipeline {
     let pipeline = this.pipelines.get(size);
     if (!pipeline) {
       pipeline = this.ctx.device.createComputePipeline(PathReducer.descriptor(this.ctx, this.module, size));
@@ -99,15 +107,21 @@ export class PathReducer {
    * Records the reduction of `rowCount` rows of `length` values each into `partials`
    * ((count, sum, m2, 0) per row and block, row-major). Rows are a storage buffer written
    * with encodeRows(); `divergedAt` may be any u32 buffer when no row uses a mask.
+   * `blockPaths` fixes the blocks, and so the bits of every partial, whatever `length` is: a
+   * run that must merge bit for bit with another (path chunks, shards) passes its own block
+   * size; without it a short row gets one block just large enough (workgroupFor).
    */
   encode(
     encoder: GPUCommandEncoder,
     buffers: { values: GPUBuffer; rows: GPUBuffer; divergedAt: GPUBuffer; partials: GPUBuffer; shape: GPUBuffer },
     rowCount: number,
     length: number,
+    blockPaths?: number,
   ): void {
+    if (blockPaths !== undefined) checkBlockPaths(blockPaths);
+    const workgroup = blockPaths === undefined ? workgroupFor(length) : blockPaths / PER_THREAD;
     const maxGroups = this.ctx.device.limits.maxComputeWorkgroupsPerDimension;
-    const blocks = reduceBlocks(length);
+    const blocks = reduceBlocks(length, blockPaths);
     if (rowCount > maxGroups || blocks > maxGroups) {
       throw new Error(`reduction of ${rowCount} rows × ${blocks} blocks exceeds maxComputeWorkgroupsPerDimension=${maxGroups}`);
     }
@@ -123,15 +137,15 @@ export class PathReducer {
       ],
     });
     const pass = encoder.beginComputePass({ label: 'PathReducer.pass' });
-    pass.setPipeline(this.pipelineFor(length));
+    pass.setPipeline(this.pipelineFor(workgroup));
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(blocks, rowCount);
     pass.end();
   }
 
-  /** Shape uniform for `length` values per row. */
-  shapeWords(length: number): Uint32Array<ArrayBuffer> {
-    return new Uint32Array([length, reduceBlocks(length), 0, 0]);
+  /** Shape uniform for `length` values per row (`blockPaths` as for encode). */
+  shapeWords(length: number, blockPaths?: number): Uint32Array<ArrayBuffer> {
+    return new Uint32Array([length, reduceBlocks(length, blockPaths), 0, 0]);
   }
 
   /**

@@ -3,13 +3,17 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { ConfigError, resolveConfig, type ConfigOverrides } from '../config/schema.js';
 import { adapterName } from '../gpu/device.js';
 import { acquireNodeGpu, type AdapterChoice } from './gpu.js';
 import { loadShaderSources } from './shaders.js';
 import { simulate } from '../simulate/runner.js';
-import type { SimulationResult } from '../simulate/result.js';
+import { RESULT_SCHEMA, type SimulationResult } from '../simulate/result.js';
+import { shardRange, type PathRange } from '../simulate/plan.js';
+import { SavedJobError } from '../simulate/checkpoint.js';
+import { mergeShards } from '../simulate/merge.js';
+import { SHARD_FILE, openCheckpoints, readSavedJob, removeCheckpoint, writeShard } from './checkpoints.js';
+import { DEFAULT_CHECKPOINT_SECONDS, withGpuJob } from './commands/common.js';
 import { formatSummary } from './summary.js';
 import { registerNodeDatasets } from './datasets.js';
 import { ExperimentInputError, isExperimentId, listCommand, orderCommand, runExperimentCommand } from './commands/experiments.js';
@@ -51,50 +55,81 @@ export function readConfigFile(path: string): unknown {
   }
 }
 
-interface RunOptions { out?: string; paths?: number; steps?: number; seed?: number; quick?: boolean; png?: boolean; adapter: AdapterChoice; progress: boolean }
+interface RunOptions {
+  out?: string; paths?: number; steps?: number; seed?: number; quick?: boolean; png?: boolean;
+  adapter: AdapterChoice; progress: boolean; checkpointEvery: number; resume?: boolean; shard?: ShardOption;
+}
+
+interface ShardOption { index: number; count: number }
+
+function shardOption(value: string): ShardOption {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  if (!match || Number(match[1]) >= Number(match[2])) {
+    throw new InvalidArgumentError(`--shard must be I/N with 0 <= I < N (0-based), got "${value}"`);
+  }
+  return { index: Number(match[1]), count: Number(match[2]) };
+}
 
 async function runCommand(configPath: string, options: RunOptions): Promise<number> {
-  if (isExperimentId(configPath)) return runExperimentCommand(configPath, options);
+  if (isExperimentId(configPath)) {
+    if (options.shard) throw new InputError('--shard applies to a config file, not to a registered experiment');
+    return runExperimentCommand(configPath, options);
+  }
   if (options.quick) throw new InputError('--quick applies to registered experiments (see `sam-sde list`), not to a config file');
   const overrides: ConfigOverrides = { paths: options.paths, steps: options.steps, seed: options.seed };
   const config = resolveConfig(readConfigFile(configPath), overrides);
   const outDir = resolve(options.out ?? join('out', basename(configPath).replace(/\.json$/i, '')));
-  const gpu = await acquireNodeGpu(options.adapter);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  const bar = options.progress
-    ? new cliProgress.SingleBar({
-        stream: process.stderr,
-        format: 'sam-sde {bar} {percentage}% | ρ={rho} step {step} | {rate} path-steps/s | {elapsed}s',
-        hideCursor: true,
-        noTTYOutput: true,
-        notTTYSchedule: 5000,
-      }, cliProgress.Presets.shades_classic)
-    : undefined;
-  process.stderr.write(`adapter: ${adapterName(gpu.context.adapter)}\n`);
-  bar?.start(1000, 0, { rho: config.rho[0], step: 0, rate: '-', elapsed: 0 });
-  let result: SimulationResult;
-  try {
-    result = await gpu.context.scoped('run', () =>
-      simulate(gpu.context, loadShaderSources(), config, {
-        signal: controller.signal,
-        onProgress: (p) => bar?.update(Math.round(p.fraction * 1000), {
-          rho: p.rho, step: p.step, rate: p.pathStepsPerSecond.toExponential(2), elapsed: p.elapsedSeconds.toFixed(1),
-        }),
-      }),
-    );
-  } finally {
-    bar?.stop();
-    process.off('SIGINT', onSignal);
-    gpu.destroy();
+  let range: PathRange | undefined;
+  if (options.shard) {
+    try {
+      range = shardRange(config.paths, options.shard.index, options.shard.count);
+    } catch (e) {
+      throw new InputError(`--shard ${options.shard.index}/${options.shard.count}: ${(e as Error).message}`);
+    }
   }
+  const header = { kind: 'checkpoint' as const, job: 'run', config, shard: options.shard };
+  const { checkpointer } = await openCheckpoints(outDir, header, { everySeconds: options.checkpointEvery, resume: options.resume ?? false });
+  const result = await withGpuJob(options.adapter, options.progress, 'sam-sde', (hooks) =>
+    simulate(hooks.context, loadShaderSources(), config, {
+      signal: hooks.signal, onProgress: hooks.onProgress, range, checkpoints: checkpointer,
+    }));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'result.json');
-  writeFileSync(file, JSON.stringify(result, null, 1));
+  writeFileSync(file, JSON.stringify(options.shard ? { ...result, shard: { ...options.shard, paths: [range!.start, range!.end] } } : result, null, 1));
+  if (!result.cancelled) {
+    if (options.shard) {
+      const shardFile = await writeShard(outDir, { ...header, adapter: result.adapter }, checkpointer.finishedStages());
+      process.stdout.write(`shard ${options.shard.index}/${options.shard.count}: paths ${range!.start}..${range!.end - 1} of ${config.paths}\nwrote ${shardFile}\n`);
+    }
+    removeCheckpoint(outDir);
+  }
   process.stdout.write(formatSummary(result));
-  process.stdout.write(`\nwrote ${file}${result.cancelled ? ' (cancelled: partial results)' : ''}\n`);
+  process.stdout.write(`\nwrote ${file}${result.cancelled ? ' (cancelled: partial results; --resume continues from the last checkpoint)' : ''}\n`);
   return result.cancelled ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** `sam-sde merge DIR... --out DIR`: shard results into the result of the whole run. */
+async function mergeCommand(dirs: string[], options: { out: string }): Promise<number> {
+  const files = dirs.map((dir) => join(resolve(dir), SHARD_FILE));
+  const shards = [];
+  for (const file of files) shards.push(await readSavedJob(file));
+  const merged = mergeShards(shards, files);
+  const first = shards[0];
+  const result: SimulationResult = {
+    schema: RESULT_SCHEMA,
+    config: merged.config,
+    adapter: first.adapter!,
+    runs: merged.runs,
+    cancelled: false,
+    timing: { wallSeconds: 0, pathSteps: merged.pathSteps, pathStepsPerSecond: 0 },
+  };
+  const outDir = resolve(options.out);
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'result.json');
+  writeFileSync(file, JSON.stringify({ ...result, merged: { shards: shards.length, from: dirs } }, null, 1));
+  process.stdout.write(formatSummary(result));
+  process.stdout.write(`\nmerged ${shards.length} shards; wrote ${file}\n`);
+  return EXIT_OK;
 }
 
 async function infoCommand(options: { json?: boolean; adapter: AdapterChoice }): Promise<number> {
@@ -141,7 +176,16 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .option('--png', 'experiments only: also render the SVG figures to PNG with a headless Chromium')
     .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--checkpoint-every <seconds>', 'write DIR/checkpoint every SECONDS (0: never)', integerOption('--checkpoint-every'), DEFAULT_CHECKPOINT_SECONDS)
+    .option('--resume', 'continue from DIR/checkpoint (the same config and options)')
+    .option('--shard <I/N>', 'config files only: simulate the I-th of N path ranges (0-based) and write DIR/shard.samsde for `merge`', shardOption)
     .action(async (config, options) => setExit(await runCommand(config, options)));
+  program
+    .command('merge')
+    .description('merge the shard results of DIR... (each from `run --shard I/N`) into DIR/result.json, identical to the unsharded run')
+    .argument('<dirs...>', 'the shards\' output directories, in any order')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (dirs, options) => setExit(await mergeCommand(dirs, options)));
   program
     .command('list')
     .description('list the registered experiments (docs/model.md §6) with a one-line description')
@@ -158,6 +202,8 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .option('--png', 'also render the SVG figures to PNG with a headless Chromium')
     .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--checkpoint-every <seconds>', 'write DIR/checkpoint every SECONDS (0: never)', integerOption('--checkpoint-every'), DEFAULT_CHECKPOINT_SECONDS)
+    .option('--resume', 'continue from DIR/checkpoint (the same config and options)')
     .action(async (config, options) => setExit(await orderCommand(config, options, readConfigFile)));
   program
     .command('report')
@@ -184,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT_OK : EXIT_INVALID;
     }
-    if (e instanceof ConfigError || e instanceof InputError || e instanceof ExperimentInputError) {
+    if (e instanceof ConfigError || e instanceof InputError || e instanceof ExperimentInputError || e instanceof SavedJobError) {
       process.stderr.write(`sam-sde: invalid input: ${e.message}\n`);
       return EXIT_INVALID;
     }

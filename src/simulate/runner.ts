@@ -10,9 +10,11 @@ import { problemUniforms } from '../problems/index.js';
 import { createProblemTwin } from '../problems/index.js';
 import { OBSERVABLES } from '../dynamics/names.js';
 import { SimulationKernels, lanes, pathsPerWorkgroup } from './kernels.js';
-import { makePlan, type Plan } from './plan.js';
+import { makePlan, type PathRange, type Plan } from './plan.js';
 import { RecordAccumulator } from './accumulate.js';
+import { SharpnessReadout } from './sharpness.js';
 import { RESULT_SCHEMA, type RunResult, type SimulationResult } from './result.js';
+import type { Checkpointer, RunCheckpoint } from './checkpoint.js';
 
 export interface Progress {
   /** Fraction of all path-steps of the job done, in [0, 1]. */
@@ -39,6 +41,13 @@ export interface SimulateOptions {
    * Costs one state read-back per chunk, so only tests and diagnostics ask for it.
    */
   inspect?: (snapshot: ChunkSnapshot) => void;
+  /** The paths to simulate (a shard's, see shardRange); all of them by default. */
+  range?: PathRange;
+  /**
+   * Checkpoints (docs/model.md §9): the stage this call is of a job, resumed from its saved
+   * checkpoint if it has one, saved at the first record boundary after every everySeconds.
+   */
+  checkpoints?: Checkpointer;
 }
 
 export interface ChunkSnapshot {
@@ -84,7 +93,10 @@ export async function simulate(
   const twin = createProblemTwin(config.problem);
   const kernels = await SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem });
   const reducer = await PathReducer.create(ctx, sources);
-  const plan = makePlan(config, problem.dim, ctx.device.limits, pathsPerWorkgroup(kernels.layout));
+  const plan = makePlan(config, problem.dim, ctx.device.limits, pathsPerWorkgroup(kernels.layout), options.range);
+  const checkpoints = options.checkpoints;
+  const resume = checkpoints?.resumeCurrent();
+  if (resume) checkResume(resume, plan, config);
   const result: SimulationResult = {
     schema: RESULT_SCHEMA,
     config,
@@ -93,8 +105,10 @@ export async function simulate(
     cancelled: false,
     timing: { wallSeconds: 0, pathSteps: 0, pathStepsPerSecond: 0 },
   };
-  const totalPathSteps = config.rho.length * plan.dynamics.length * config.paths * plan.lastStep;
-  let pathSteps = 0;
+  const totalPathSteps = config.rho.length * plan.dynamics.length * (plan.range.end - plan.range.start) * plan.lastStep;
+  let pathSteps = resume?.pathSteps ?? 0;
+  let lastCheckpoint = now();
+  const accumulators: RecordAccumulator[] = [];
   let sliceSteps = 1;
   const finishTiming = () => {
     result.timing.wallSeconds = now() - started;
@@ -107,33 +121,35 @@ export async function simulate(
   const pipelines = await Promise.all(plan.dynamics.map((d) => kernels.advance(d, modeB)));
   const initPipeline = await kernels.init();
   const buffers = createBuffers(ctx, kernels, plan, problem.dim);
+  let sharpness: SharpnessReadout | undefined;
 
   try {
+    // docs/model.md §8: readouts every `sharpness.every` steps, between the fused dispatches.
+    if (config.sharpness) sharpness = await SharpnessReadout.create(ctx, kernels, reducer, plan, config.sharpness, config.recordEvery, buffers);
     for (const [runIndex, rho] of config.rho.entries()) {
-      const accumulator = new RecordAccumulator(plan);
+      const resumed = resume && runIndex <= resume.position.run ? resume : undefined;
+      const accumulator = resumed
+        ? RecordAccumulator.fromState(plan, resumed.accumulators[runIndex])
+        : new RecordAccumulator(plan);
+      accumulators.push(accumulator);
+      const sharpnessAccumulator = sharpness?.accumulator();
       const run: RunResult = { rho, eta: config.eta, t: [], series: {}, comparisons: [] };
       result.runs.push(run);
-      for (const chunk of plan.chunks) {
+      if (resumed && runIndex < resumed.position.run) {
+        accumulator.toRun(run, config);
+        continue;
+      }
+      for (const [chunkIndex, chunk] of plan.chunks.entries()) {
+        if (resumed && chunkIndex < resumed.position.chunk) continue;
+        const restoreAt = resumed && chunkIndex === resumed.position.chunk ? resumed.position.record : 0;
         writeRunParams(ctx, buffers, config, rho, chunk, plan, guardEpsilon(twin.scale), problem.dim);
-        // Initialise every dynamics from the same x0 of each path (common random numbers).
-        const encoder = ctx.device.createCommandEncoder({ label: 'simulate.init' });
-        const pass = encoder.beginComputePass({ label: 'simulate.initPass' });
-        pass.setPipeline(initPipeline);
-        pass.setBindGroup(1, kernels.problemGroup);
-        const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
-        plan.dynamics.forEach((_, d) => {
-          slots.set(dispatchWords(plan, d, chunk.paths, 0, 0, 0, false, problem.dim), (DISPATCH_SLOT / 4) * d);
-          pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
-          pass.dispatchWorkgroups(kernels.workgroupsFor(chunk.paths));
-        });
-        pass.end();
-        ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
-        ctx.device.queue.submit([encoder.finish()]);
+        if (restoreAt > 0) restoreBuffers(ctx, buffers, resumed!.buffers!);
+        else encodeInit(ctx, kernels, initPipeline, buffers, plan, chunk.paths, problem.dim);
 
         let cancelled = false;
         // A window ends when its buffer is full, or early (at a record boundary) once
         // `partialIntervalSeconds` have passed, so that long runs stream partial results.
-        for (let first = 0, next = 0; first < plan.records && !cancelled; first = next) {
+        for (let first = restoreAt, next = restoreAt; first < plan.records && !cancelled; first = next) {
           const last = Math.min(first + plan.window, plan.records) - 1;
           const windowStarted = now();
           // The window advances from the step of record first-1 to the step of record `last`.
@@ -146,7 +162,9 @@ export async function simulate(
             const overdue = now() - windowStarted > partialInterval;
             if (overdue && recordedUpTo >= first && step % config.recordEvery === 0) break;
             const toBoundary = config.recordEvery - (step % config.recordEvery);
-            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity);
+            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity,
+              sharpness ? sharpness.stepsToNext(step) : Infinity);
+            if (sharpness && recordInitial) await sharpness.read(0, chunk.paths, sharpnessAccumulator!);
             const t0 = now();
             encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, step, steps, first, recordInitial, problem.dim);
             await ctx.device.queue.onSubmittedWorkDone();
@@ -155,6 +173,7 @@ export async function simulate(
             recordedUpTo = Math.floor(step / config.recordEvery);
             recordInitial = false;
             pathSteps += steps * chunk.paths * plan.dynamics.length;
+            if (sharpness?.due(step)) await sharpness.read(step, chunk.paths, sharpnessAccumulator!);
             if (seconds < targetSlice / 2 && steps === sliceSteps) sliceSteps = Math.min(sliceSteps * 2, MAX_STEPS_PER_DISPATCH);
             else if (seconds > targetSlice * 2) sliceSteps = Math.max(1, Math.floor(sliceSteps / 2));
             const elapsed = now() - started;
@@ -166,11 +185,22 @@ export async function simulate(
           const done = Math.min(last, recordedUpTo);
           next = done + 1;
           if (done >= first) {
-            await reduceWindow(ctx, reducer, buffers, plan, chunk.paths, first, done, config.recordEvery, accumulator);
+            await reduceWindow(ctx, reducer, buffers, plan, chunk, first, done, config.recordEvery, accumulator);
           }
           accumulator.toRun(run, config);
+          sharpnessAccumulator?.toRun(run, config);
           finishTiming();
           options.onPartial?.(result);
+          if (checkpoints && checkpoints.everySeconds > 0 && !cancelled && now() - lastCheckpoint >= checkpoints.everySeconds) {
+            await checkpoints.saveCurrent({
+              range: plan.range,
+              position: { run: runIndex, chunk: chunkIndex, record: next },
+              accumulators: accumulators.map((a) => a.state()),
+              buffers: await readBuffers(ctx, buffers),
+              pathSteps,
+            });
+            lastCheckpoint = now();
+          }
         }
         const status = await readStatus(ctx, buffers, plan, chunk.paths, accumulator);
         accumulator.toRun(run, config);
@@ -182,14 +212,89 @@ export async function simulate(
           break;
         }
       }
+      // Also for a run with no chunk left to simulate (resumed at its end, an empty shard).
+      accumulator.toRun(run, config);
+      sharpnessAccumulator?.toRun(run, config);
       if (result.cancelled) break;
+    }
+    if (!result.cancelled) {
+      checkpoints?.finish({
+        range: plan.range,
+        position: { run: config.rho.length - 1, chunk: plan.chunks.length, record: 0 },
+        accumulators: accumulators.map((a) => a.state()),
+        pathSteps,
+      });
     }
   } finally {
     for (const buffer of buffers.all) buffer.destroy();
+    sharpness?.destroy();
     kernels.destroy();
   }
   finishTiming();
   return result;
+}
+
+/** Initialises every dynamics from the same x0 of each path (common random numbers). */
+function encodeInit(
+  ctx: GpuContext, kernels: SimulationKernels, initPipeline: GPUComputePipeline, buffers: ChunkBuffers,
+  plan: Plan, paths: number, dim: number,
+): void {
+  const encoder = ctx.device.createCommandEncoder({ label: 'simulate.init' });
+  const pass = encoder.beginComputePass({ label: 'simulate.initPass' });
+  pass.setPipeline(initPipeline);
+  pass.setBindGroup(1, kernels.problemGroup);
+  const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
+  plan.dynamics.forEach((_, d) => {
+    slots.set(dispatchWords(plan, d, paths, 0, 0, 0, false, dim), (DISPATCH_SLOT / 4) * d);
+    pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
+    pass.dispatchWorkgroups(kernels.workgroupsFor(paths));
+  });
+  pass.end();
+  ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
+  ctx.device.queue.submit([encoder.finish()]);
+}
+
+function checkResume(resume: RunCheckpoint, plan: Plan, config: ResolvedConfig): void {
+  const { run, chunk, record } = resume.position;
+  const fail = (what: string) => { throw new Error(`checkpoint does not fit this run: ${what}`); };
+  if (resume.range.start !== plan.range.start || resume.range.end !== plan.range.end) fail(`paths [${resume.range.start}, ${resume.range.end}) instead of [${plan.range.start}, ${plan.range.end})`);
+  if (!(run >= 0 && run < config.rho.length && resume.accumulators.length === run + 1)) fail(`ρ index ${run}`);
+  if (!(chunk >= 0 && chunk <= plan.chunks.length)) fail(`path chunk ${chunk} of ${plan.chunks.length}`);
+  if (!(record >= 0 && record <= plan.records)) fail(`record ${record} of ${plan.records}`);
+  if (record > 0 && !resume.buffers) fail('no GPU state for a chunk in progress');
+}
+
+/** The GPU buffers a checkpoint holds, read back whole. */
+async function readBuffers(ctx: GpuContext, buffers: ChunkBuffers): Promise<NonNullable<RunCheckpoint['buffers']>> {
+  const parts = [buffers.state, buffers.divergedAt, buffers.guards];
+  const total = parts.reduce((sum, b) => sum + b.size, 0);
+  const readback = ctx.device.createBuffer({ label: 'simulate.checkpointReadback', size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const encoder = ctx.device.createCommandEncoder({ label: 'simulate.checkpoint' });
+    let at = 0;
+    for (const part of parts) {
+      encoder.copyBufferToBuffer(part, 0, readback, at, part.size);
+      at += part.size;
+    }
+    ctx.device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const bytes = new Uint8Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    const state = bytes.slice(0, buffers.state.size);
+    const divergedAt = bytes.slice(buffers.state.size, buffers.state.size + buffers.divergedAt.size);
+    const guards = bytes.slice(buffers.state.size + buffers.divergedAt.size);
+    return { state, divergedAt, guards };
+  } finally {
+    readback.destroy();
+  }
+}
+
+function restoreBuffers(ctx: GpuContext, buffers: ChunkBuffers, saved: NonNullable<RunCheckpoint['buffers']>): void {
+  const pairs: [GPUBuffer, Uint8Array][] = [[buffers.state, saved.state], [buffers.divergedAt, saved.divergedAt], [buffers.guards, saved.guards]];
+  for (const [buffer, bytes] of pairs) {
+    if (bytes.byteLength !== buffer.size) throw new Error(`checkpoint does not fit this run: ${buffer.label} holds ${bytes.byteLength} bytes, not ${buffer.size}`);
+    ctx.device.queue.writeBuffer(buffer, 0, bytes as Uint8Array<ArrayBuffer>);
+  }
 }
 
 function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, dim: number): ChunkBuffers {
@@ -203,15 +308,15 @@ function createBuffers(ctx: GpuContext, kernels: SimulationKernels, plan: Plan, 
   const P = plan.chunkPaths;
   const n = plan.dynamics.length;
   const rows = plan.rowsPerRecord * plan.window;
-  const partialBytes = rows * reduceBlocks(P) * 16;
+  const partialBytes = rows * reduceBlocks(P, plan.leafPaths) * 16;
   const S = GPUBufferUsage.STORAGE;
   const buffers = {
     runParams: make('runParams', RUN_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
     dispatchParams: make('dispatchParams', DISPATCH_SLOT * n, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-    // COPY_SRC: the inspect hook reads final states back.
-    state: make('state', n * lanes(dim) * 16 * P, S | GPUBufferUsage.COPY_SRC),
-    divergedAt: make('divergedAt', n * P * 4, S | GPUBufferUsage.COPY_SRC),
-    guards: make('guards', n * P * 4, S | GPUBufferUsage.COPY_SRC),
+    // COPY_SRC: the inspect hook and checkpoints read them back; COPY_DST: resume writes them.
+    state: make('state', n * lanes(dim) * 16 * P, S | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST),
+    divergedAt: make('divergedAt', n * P * 4, S | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST),
+    guards: make('guards', n * P * 4, S | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST),
     obs: make('obs', n * OBSERVABLES.length * plan.window * P * 4, S),
     x0: make('x0', lanes(dim) * 16, S | GPUBufferUsage.COPY_DST),
     rows: make('rows', rows * 32, S | GPUBufferUsage.COPY_DST),
@@ -297,9 +402,10 @@ function encodeSlice(
 
 /** Reduces records first..last of the window over the chunk's paths and accumulates them. */
 async function reduceWindow(
-  ctx: GpuContext, reducer: PathReducer, buffers: ChunkBuffers, plan: Plan, paths: number,
+  ctx: GpuContext, reducer: PathReducer, buffers: ChunkBuffers, plan: Plan, chunk: { offset: number; paths: number },
   first: number, last: number, recordEvery: number, accumulator: RecordAccumulator,
 ): Promise<void> {
+  const paths = chunk.paths;
   const n = plan.dynamics.length;
   const obsCount = OBSERVABLES.length;
   const rows: ReduceRow[] = [];
@@ -319,18 +425,19 @@ async function reduceWindow(
       }
     }
   }
-  const blocks = reduceBlocks(paths);
+  const blocks = reduceBlocks(paths, plan.leafPaths);
   const bytes = rows.length * blocks * 16;
   ctx.device.queue.writeBuffer(buffers.rows, 0, encodeRows(rows));
-  ctx.device.queue.writeBuffer(buffers.shape, 0, reducer.shapeWords(paths));
+  ctx.device.queue.writeBuffer(buffers.shape, 0, reducer.shapeWords(paths, plan.leafPaths));
   const encoder = ctx.device.createCommandEncoder({ label: 'simulate.reduce' });
-  reducer.encode(encoder, { values: buffers.obs, rows: buffers.rows, divergedAt: buffers.divergedAt, partials: buffers.partials, shape: buffers.shape }, rows.length, paths);
+  reducer.encode(encoder, { values: buffers.obs, rows: buffers.rows, divergedAt: buffers.divergedAt, partials: buffers.partials, shape: buffers.shape }, rows.length, paths, plan.leafPaths);
   encoder.copyBufferToBuffer(buffers.partials, 0, buffers.readback, 0, bytes);
   ctx.device.queue.submit([encoder.finish()]);
   await buffers.readback.mapAsync(GPUMapMode.READ, 0, bytes);
   const partials = new Float32Array(buffers.readback.getMappedRange(0, bytes).slice(0));
   buffers.readback.unmap();
-  accumulator.add(partials, first, last, blocks);
+  // chunk.offset is a global path index on a block boundary (makePlan).
+  accumulator.add(partials, first, last, blocks, chunk.offset / plan.leafPaths);
 }
 
 /** Divergence and guard counts of the chunk: read once per chunk, never per step. */

@@ -17,6 +17,8 @@ import { svgsToPng } from '../png.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_INVALID = 2;
+/** `--checkpoint-every` default (docs/model.md §9). */
+export const DEFAULT_CHECKPOINT_SECONDS = 60;
 
 export interface GpuJobHooks {
   context: GpuContext;
@@ -34,8 +36,12 @@ export async function withGpuJob<T>(
   registerNodeDatasets();
   const gpu = await acquireNodeGpu(adapter);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: cancelling at the next dispatch boundary\n`);
+    controller.abort();
+  };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const bar = progress
     ? new cliProgress.SingleBar({
         stream: process.stderr,
@@ -58,6 +64,7 @@ export async function withGpuJob<T>(
   } finally {
     bar?.stop();
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     gpu.destroy();
   }
 }

@@ -12,10 +12,15 @@ import type { Experiment, OrderSpec } from '../../experiments/types.js';
 import { formatSummary } from '../summary.js';
 import { loadShaderSources } from '../shaders.js';
 import type { AdapterChoice } from '../gpu.js';
-import { EXIT_FAILURE, EXIT_OK, reportMissingProblem, withGpuJob, writeDocument } from './common.js';
+import { DEFAULT_CHECKPOINT_SECONDS, EXIT_FAILURE, EXIT_OK, reportMissingProblem, withGpuJob, writeDocument } from './common.js';
+import { openCheckpoints, removeCheckpoint } from '../checkpoints.js';
 
 export interface ExperimentRunOptions {
   out?: string;
+  /** Seconds between checkpoints (0: none); DEFAULT_CHECKPOINT_SECONDS when absent. */
+  checkpointEvery?: number;
+  /** Continue from DIR/checkpoint. */
+  resume?: boolean;
   paths?: number;
   steps?: number;
   seed?: number;
@@ -80,14 +85,22 @@ async function runAndWrite(
 ): Promise<number> {
   // A config that cannot measure an order fails here, before the GPU is acquired.
   if (experiment.kind === 'order') checkOrderConfig(config);
+  // The job's identity besides its config: the experiment, and an order ladder's spec.
+  const job = `${experiment.kind ?? 'run'} ${experiment.id}${experiment.order ? ` ${JSON.stringify(experiment.order)}` : ''}`;
+  const { checkpointer } = await openCheckpoints(outDir, { kind: 'checkpoint', job, config }, {
+    everySeconds: options.checkpointEvery ?? DEFAULT_CHECKPOINT_SECONDS, resume: options.resume ?? false,
+  });
   const sources = loadShaderSources();
   const document = await withGpuJob(options.adapter, options.progress, experiment.id, (hooks) =>
-    runExperiment(hooks.context, sources, experiment, config, { signal: hooks.signal, onProgress: hooks.onProgress, quick: options.quick }));
+    runExperiment(hooks.context, sources, experiment, config, {
+      signal: hooks.signal, onProgress: hooks.onProgress, quick: options.quick, checkpoints: checkpointer,
+    }));
+  if (!document.cancelled) removeCheckpoint(outDir);
   const written = await writeDocument(outDir, document, experiment.kind, options.png ?? false);
   if (experiment.kind === 'order') process.stdout.write(formatOrder(document));
   else process.stdout.write(formatSummary(document));
   process.stdout.write(`\n${formatChecks(claimChecks(experiment, document))}\n`);
-  process.stdout.write(`\nwrote ${written.result}${document.cancelled ? ' (cancelled: partial results)' : ''}\n`
+  process.stdout.write(`\nwrote ${written.result}${document.cancelled ? ' (cancelled: partial results; --resume continues from the last checkpoint)' : ''}\n`
     + `figures: ${written.figures.map((f) => basename(f)).join(', ')}${written.pngs.length ? `, ${written.pngs.map((f) => basename(f)).join(', ')}` : ''}\n`
     + (written.pngSkipped ? `no PNG: ${written.pngSkipped}\n` : ''));
   return document.cancelled ? EXIT_FAILURE : EXIT_OK;
