@@ -84,3 +84,10 @@ fn normals_from_block(w: vec4u) -> vec4f {
 fn normal4(seed: u32, stream: u32, path: u32, step: u32, substep: u32, block: u32) -> vec4f {
   return normals_from_block(philox4x32_10(vec4u(path, step, substep, block), vec2u(seed, stream)));
 }
+
+// Four Rademacher signs (±1) from one block: −1 where the word's top bit is set
+// (docs/model.md §8; src/dynamics/twinSharpness.ts is the twin).
+fn rademacher4(seed: u32, stream: u32, path: u32, step: u32, substep: u32, block: u32) -> vec4f {
+  let w = philox4x32_10(vec4u(path, step, substep, block), vec2u(seed, stream));
+  return select(vec4f(1.0), vec4f(-1.0), (w >> vec4u(31u)) == vec4u(1u));
+}

@@ -21,6 +21,8 @@ const STREAM_ALGORITHM: u32 = 1u;
 const STREAM_SAM_INNER: u32 = 2u;
 const STREAM_X0: u32 = 3u;
 const STREAM_BATCH: u32 = 6u;
+const STREAM_SHARPNESS_PROBE: u32 = 7u;  // docs/model.md §8: Hutchinson's Rademacher probes
+const STREAM_SHARPNESS_START: u32 = 8u;  // docs/model.md §8: Lanczos' start vectors
 
 struct RunParams {
   eta: f32,

@@ -85,3 +85,22 @@ fn v_load_x0() -> Vec {
   for (var b = 0u; b < D4; b++) { x[b] = x0[b]; }
   return x;
 }
+
+// docs/model.md §8: a Rademacher probe of one (stream, path, step, substep), and the Lanczos
+// basis of shaders/sharpness.wgsl (lane group b of a vector at base + b·stride).
+fn v_rademacher(seed: u32, stream: u32, path: u32, step: u32, substep: u32) -> Vec {
+  var out: Vec;
+  for (var b = 0u; b < D4; b++) { out[b] = rademacher4(seed, stream, path, step, substep, b); }
+  out[D4 - 1u] = out[D4 - 1u] * TAIL_MASK;
+  return out;
+}
+
+fn v_load_basis(base: u32, stride: u32) -> Vec {
+  var x: Vec;
+  for (var b = 0u; b < D4; b++) { x[b] = sharpness_basis[base + b * stride]; }
+  return x;
+}
+
+fn v_store_basis(base: u32, stride: u32, x: Vec) {
+  for (var b = 0u; b < D4; b++) { sharpness_basis[base + b * stride] = x[b]; }
+}

@@ -71,7 +71,20 @@ export interface ResolvedConfig {
   recordEvery: number;
   divergeAbove: number;
   compare: [Dynamics, Model][];
+  /** docs/model.md §8: Hessian trace and top eigenvalue along the paths; absent: no readouts. */
+  sharpness?: SharpnessSpec;
 }
+
+/**
+ * docs/model.md §8. Every `every` steps (a multiple of recordEvery, step 0 included), per path of
+ * every dynamics: Hutchinson's trace with `probes` Rademacher probes and Lanczos' top eigenvalue
+ * after `iterations` steps.
+ */
+export interface SharpnessSpec { every: number; probes: number; iterations: number }
+
+/** Largest probe count and Lanczos iteration count a sharpness readout takes (docs/model.md §8). */
+export const SHARPNESS_PROBES_MAX = 64;
+export const SHARPNESS_ITERATIONS_MAX = 64;
 
 // ---- Leaf schemas: each carries its "allowed" text as its only error message ----
 
@@ -202,6 +215,12 @@ const configSchema = strict({
     ], 'a pair [algorithm or model, model]'),
     'a list of [algorithm or model, model] pairs',
   ).optional(),
+  sharpness: strict({
+    every: intIn(1, Number.MAX_SAFE_INTEGER, 'an integer >= 1, a multiple of recordEvery'),
+    probes: intIn(1, SHARPNESS_PROBES_MAX),
+    iterations: intIn(1, SHARPNESS_ITERATIONS_MAX,
+      `an integer in 1..${SHARPNESS_ITERATIONS_MAX}, at most the problem's dimension`),
+  }, '{every: integer, probes: integer, iterations: integer}').optional(),
 }, 'a config object');
 
 type ParsedConfig = z.output<typeof configSchema>;
@@ -338,6 +357,7 @@ function resolveParsed(parsed: ParsedConfig): ResolvedConfig {
   }
   const compare = parsed.compare ?? defaultCompare(parsed.algorithms, parsed.models);
   checkCompare(compare, parsed.algorithms, parsed.models);
+  if (parsed.sharpness) checkSharpness(parsed.sharpness, recordEvery, parsed.steps, dim);
 
   return {
     problem,
@@ -356,7 +376,25 @@ function resolveParsed(parsed: ParsedConfig): ResolvedConfig {
     recordEvery,
     divergeAbove: parsed.divergeAbove,
     compare,
+    ...(parsed.sharpness ? { sharpness: { ...parsed.sharpness } } : {}),
   };
+}
+
+/**
+ * docs/model.md §8: readouts sit on recorded steps; Lanczos needs iterations ≤ d (its Krylov
+ * space cannot grow beyond d). Every problem kind has exact H·v (docs/model.md §5), so every kind
+ * accepts sharpness.
+ */
+function checkSharpness(sharpness: SharpnessSpec, recordEvery: number, steps: number, dim: number): void {
+  if (sharpness.every % recordEvery !== 0 || sharpness.every > steps) {
+    throw new ConfigError('sharpness.every', sharpness.every,
+      `a multiple of recordEvery (${recordEvery}) in ${recordEvery}..${steps} (at most steps)`);
+  }
+  const most = Math.min(SHARPNESS_ITERATIONS_MAX, dim);
+  if (sharpness.iterations > most) {
+    throw new ConfigError('sharpness.iterations', sharpness.iterations,
+      `an integer in 1..${most} (at most ${SHARPNESS_ITERATIONS_MAX} and at most the problem's dimension ${dim})`);
+  }
 }
 
 export interface ConfigOverrides { paths?: number; steps?: number; seed?: number }

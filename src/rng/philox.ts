@@ -29,6 +29,10 @@ export const Stream = {
   check: 5,
   /** Mode B: the algorithms' mini-batch indices (src/dynamics/batches.ts). */
   batch: 6,
+  /** Sharpness readouts: Hutchinson's Rademacher probes (docs/model.md §8). */
+  sharpnessProbe: 7,
+  /** Sharpness readouts: Lanczos' start vectors (docs/model.md §8). */
+  sharpnessStart: 8,
 } as const;
 
 /** High 32 bits of the 64-bit product of two u32, via 16-bit halves (exact in float64). */

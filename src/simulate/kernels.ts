@@ -86,7 +86,8 @@ export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 
     : sources;
   return composeShader(
     all,
-    ['philox.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl'],
+    ['philox.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
+      'sharpness.wgsl', 'sharpness_path.wgsl'],
     { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: !registers },
     `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,
   );
@@ -102,6 +103,9 @@ interface Program {
   simulationLayout: GPUBindGroupLayout;
   problemLayout: GPUBindGroupLayout;
   pipelineLayout: GPUPipelineLayout;
+  /** The sharpness readout's group 2 (shaders/sharpness.wgsl) and its pipeline layout. */
+  sharpnessLayout: GPUBindGroupLayout;
+  sharpnessPipelineLayout: GPUPipelineLayout;
   pipelines: Map<string, Promise<GPUComputePipeline>>;
 }
 
@@ -128,7 +132,18 @@ async function compileProgram(device: GPUDevice, shader: ComposedShader, problem
     label: 'SimulationKernels.pipelineLayout',
     bindGroupLayouts: [simulationLayout, problemLayout],
   });
-  return { module, simulationLayout, problemLayout, pipelineLayout, pipelines: new Map() };
+  const sharpnessLayout = device.createBindGroupLayout({
+    label: 'SimulationKernels.sharpnessLayout',
+    entries: [
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+      storage(1), storage(2),
+    ],
+  });
+  const sharpnessPipelineLayout = device.createPipelineLayout({
+    label: 'SimulationKernels.sharpnessPipelineLayout',
+    bindGroupLayouts: [simulationLayout, problemLayout, sharpnessLayout],
+  });
+  return { module, simulationLayout, problemLayout, pipelineLayout, sharpnessLayout, sharpnessPipelineLayout, pipelines: new Map() };
 }
 
 async function cachedProgram(ctx: GpuContext, shader: ComposedShader, problemInUniform: boolean): Promise<Program> {
@@ -147,6 +162,7 @@ export class SimulationKernels {
   readonly problemBuffer: GPUBuffer;
   readonly problemInUniform: boolean;
   readonly simulationLayout: GPUBindGroupLayout;
+  readonly sharpnessLayout: GPUBindGroupLayout;
   readonly problemGroup: GPUBindGroup;
   readonly layout: KernelLayout;
   private destroyed = false;
@@ -167,6 +183,7 @@ export class SimulationKernels {
     });
     ctx.device.queue.writeBuffer(this.problemBuffer, 0, packed);
     this.simulationLayout = program.simulationLayout;
+    this.sharpnessLayout = program.sharpnessLayout;
     this.problemGroup = ctx.device.createBindGroup({
       label: 'SimulationKernels.problemGroup',
       layout: program.problemLayout,
@@ -205,7 +222,7 @@ export class SimulationKernels {
     if (!pipeline) {
       pipeline = this.ctx.device.createComputePipelineAsync({
         label: `SimulationKernels.${label}`,
-        layout: this.program.pipelineLayout,
+        layout: entryPoint === 'sharpness' ? this.program.sharpnessPipelineLayout : this.program.pipelineLayout,
         compute: {
           module: this.program.module,
           entryPoint,
@@ -231,6 +248,12 @@ export class SimulationKernels {
   init(): Promise<GPUComputePipeline> {
     // init_state does not read the overrides; they are given so every pipeline is well-formed.
     return this.pipeline('init_state', 0, 'init');
+  }
+
+  /** The sharpness readout (docs/model.md §8): shaders/sharpness_path.wgsl or sharpness_wg.wgsl. */
+  sharpness(): Promise<GPUComputePipeline> {
+    // The readout does not read the overrides; they are given so the pipeline is well-formed.
+    return this.pipeline('sharpness', 0, 'sharpness');
   }
 
   /** Frees the problem's buffer; the compiled program stays cached for the device. */

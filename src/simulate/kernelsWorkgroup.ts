@@ -18,7 +18,10 @@ import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/netw
  */
 export const PATH_WORKGROUP_SIZE = 8;
 /** The WGSL files of the layout, in composition order. */
-export const WORKGROUP_SHADER_FILES = ['philox.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl'];
+export const WORKGROUP_SHADER_FILES = [
+  'philox.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
+  'sharpness.wgsl', 'sharpness_wg.wgsl',
+];
 
 const HEADER_WORDS = 16;
 

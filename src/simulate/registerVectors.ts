@@ -74,6 +74,22 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     ...lanes.map((b) => `  state[base + ${b}u * stride] = x.b${b};`),
     '}',
     `fn v_load_x0() -> Vec { return ${each((b) => `x0[${b}u]`)}; }`,
+    '',
+    '// docs/model.md §8: a Rademacher probe of one (stream, path, step, substep), and the Lanczos',
+    '// basis of shaders/sharpness.wgsl (lane group b of a vector at base + b·stride).',
+    'fn v_rademacher(seed: u32, stream: u32, path: u32, step: u32, substep: u32) -> Vec {',
+    ...(d4 === 1 ? [
+      '  return Vec(rademacher4(seed, stream, path, step, substep, 0u) * TAIL_MASK);',
+    ] : [
+      '  var lanes: array<vec4f, D4>;',
+      '  for (var b = 0u; b < D4; b++) { lanes[b] = rademacher4(seed, stream, path, step, substep, b); }',
+      `  return ${each((b) => `lanes[${b}]${b === d4 - 1 ? ' * TAIL_MASK' : ''}`)};`,
+    ]),
+    '}',
+    `fn v_load_basis(base: u32, stride: u32) -> Vec { return ${each((b) => `sharpness_basis[base + ${b}u * stride]`)}; }`,
+    'fn v_store_basis(base: u32, stride: u32, x: Vec) {',
+    ...lanes.map((b) => `  sharpness_basis[base + ${b}u * stride] = x.b${b};`),
+    '}',
   ];
   if (withQuadraticHvp) {
     // H is stored as D4×D4 blocks of mat4x4f (shaders/problems/quadratic.wgsl): lane r of H·v

@@ -13,6 +13,22 @@ export interface SeriesStats {
   stderr: number[];
 }
 
+/** docs/model.md §8: the sharpness readouts, compared like the observables. */
+export const SHARPNESS_OBSERVABLES = ['trace', 'top'] as const;
+export type SharpnessObservable = (typeof SHARPNESS_OBSERVABLES)[number];
+
+/** docs/model.md §8: Hutchinson's trace and Lanczos' top eigenvalue at every readout. */
+export interface SharpnessSeries {
+  /** Readout times t = kη (k = 0, every, 2·every, …). */
+  t: number[];
+  /** Mean over paths of the per-path probe mean, and its standard error over paths. */
+  trace: SeriesStats;
+  /** Mean over paths of the top Ritz value, and its standard error. */
+  top: SeriesStats;
+  /** Paths that contributed at each readout. */
+  count: number[];
+}
+
 export type DynamicsSeries = Record<Observable, SeriesStats> & {
   /** Paths that diverged (non-finite or ‖x‖ > divergeAbove): frozen and excluded. */
   diverged: number;
@@ -20,12 +36,14 @@ export type DynamicsSeries = Record<Observable, SeriesStats> & {
   guarded: number;
   /** Paths that contributed at each recorded time. */
   count: number[];
+  /** Present when the config asks for sharpness readouts. */
+  sharpness?: SharpnessSeries;
 };
 
 export interface Comparison {
   algorithm: string;
   model: string;
-  observable: Observable;
+  observable: Observable | SharpnessObservable;
   relMaxError: number;
   band: number;
   weakError: number;
