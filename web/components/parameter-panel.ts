@@ -38,6 +38,7 @@ const FIELDS: FieldSpec[] = [
   { field: 'paths', label: 'Paths', hint: ALLOWED.paths },
   { field: 'seed', label: 'Seed', hint: ALLOWED.seed },
   { field: 'substeps', label: 'SDE substeps m', hint: ALLOWED.substeps },
+  { field: 'sharpness', label: 'Sharpness readouts', hint: ALLOWED.sharpness },
 ];
 
 /** η, ρ and steps are set per rung by the order ladder, so an order run does not show them. */

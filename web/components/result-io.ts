@@ -3,7 +3,8 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { PageResult } from '../lib/page-result.js';
-import { comparisonsCsv, orderCsv, parseResultJson, resultToJson, trajectoriesCsv } from '../lib/result-io.js';
+import { comparisonsCsv, orderCsv, parseResultJson, resultToJson, sharpnessCsv, trajectoriesCsv } from '../lib/result-io.js';
+import { hasSharpness } from '../lib/plot-data.js';
 import { saveBlob } from './plot-figure.js';
 
 export type ResultImportEvent = CustomEvent<{ result: PageResult; name: string }>;
@@ -44,6 +45,7 @@ export class SamResultIo extends LitElement {
         <button type="button" data-testid="export-json" ?disabled=${none} @click=${() => result && this.save(resultToJson(result), 'result.json', 'application/json')}>result.json</button>
         <button type="button" data-testid="export-csv" ?disabled=${none} @click=${() => result && this.save(trajectoriesCsv(result), 'trajectories.csv', 'text/csv')}>trajectories.csv</button>
         <button type="button" data-testid="export-comparisons" ?disabled=${none} @click=${() => result && this.save(comparisonsCsv(result), 'comparisons.csv', 'text/csv')}>comparisons.csv</button>
+        ${result && hasSharpness(result) ? html`<button type="button" data-testid="export-sharpness" @click=${() => this.save(sharpnessCsv(result), 'sharpness.csv', 'text/csv')}>sharpness.csv</button>` : nothing}
         ${result?.order ? html`<button type="button" data-testid="export-order" @click=${() => result.order && this.save(orderCsv(result.order), 'order.csv', 'text/csv')}>order.csv</button>` : nothing}
       </div>
       <div class="row">

@@ -22,10 +22,12 @@ export interface ParamValues {
   coupling: 'shared' | 'independent';
   algorithms: Algorithm[];
   models: Model[];
+  /** docs/model.md §8 readouts as "every, probes, iterations"; empty: none. */
+  sharpness: string;
 }
 
 export type ParamField = keyof ParamValues;
-export const TEXT_FIELDS = ['eta', 'rho', 'sigma', 'steps', 'paths', 'seed', 'substeps'] as const;
+export const TEXT_FIELDS = ['eta', 'rho', 'sigma', 'steps', 'paths', 'seed', 'substeps', 'sharpness'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 /** A convergence-order run's ladder (docs/model.md §4), as typed. */
@@ -73,7 +75,27 @@ export function paramsFromConfig(raw: RawConfig): ParamValues {
     coupling: resolved?.coupling ?? (raw.coupling === 'independent' ? 'independent' : 'shared'),
     algorithms: resolved?.algorithms ?? namesIn(raw.algorithms, ALGORITHMS) ?? [...ALGORITHMS],
     models: resolved?.models ?? namesIn(raw.models, MODELS) ?? [...MODELS],
+    sharpness: sharpnessText(raw.sharpness),
   };
+}
+
+/** A config's `sharpness` object as the panel shows it ("every, probes, iterations"). */
+function sharpnessText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return '';
+  const { every, probes, iterations } = value as Record<string, unknown>;
+  return [every, probes, iterations].map((v) => (typeof v === 'number' ? String(v) : '')).join(', ');
+}
+
+/** The panel's sharpness text as a config object; undefined for none; a message when malformed. */
+function parseSharpness(text: string): { every: number; probes: number; iterations: number } | undefined | string {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  const values = parts.map(Number);
+  if (parts.length !== 3 || !values.every(Number.isFinite)) {
+    return `${LABELS.sharpness}: got "${text.trim()}"; allowed: ${ALLOWED.sharpness}`;
+  }
+  const [every, probes, iterations] = values;
+  return { every, probes, iterations };
 }
 
 function namesIn<T extends string>(value: unknown, allowed: readonly T[]): T[] | undefined {
@@ -93,6 +115,7 @@ export const ALLOWED: Record<TextField | 'etas' | 'horizon' | 'rhoScale', string
   paths: 'an integer from 1 to 2²⁴ (16 777 216)',
   seed: 'an integer from 0 to 2³² − 1',
   substeps: 'an integer from 1 to 1024',
+  sharpness: 'empty (none), or three integers "every, probes, iterations": every a multiple of the record spacing, probes 1..64, iterations 1..min(64, d)',
   etas: 'at least two distinct numbers > 0 (e.g. 0.08, 0.04, 0.02, 0.01); each runs ⌈T/η⌉ steps',
   horizon: 'a number > 0',
   rhoScale: 'a number ≥ 0',
@@ -121,7 +144,7 @@ function parseList(text: string, label: string, allowed: string): number[] | str
 
 /** The symbol or word each field goes by in every message (the labels' own symbols). */
 export const LABELS: Record<TextField | 'etas' | 'horizon' | 'rhoScale' | 'rhoScaling', string> = {
-  eta: 'η', rho: 'ρ', sigma: 'σ', steps: 'steps', paths: 'paths', seed: 'seed', substeps: 'substeps m',
+  eta: 'η', rho: 'ρ', sigma: 'σ', steps: 'steps', paths: 'paths', seed: 'seed', substeps: 'substeps m', sharpness: 'sharpness',
   etas: 'η ladder', horizon: 'T', rhoScale: 'ρ scale c', rhoScaling: 'ρ rule',
 };
 
@@ -138,7 +161,8 @@ const PATH_WORDS: Array<[RegExp, string]> = [
  */
 export function voice(message: string, field?: keyof typeof ALLOWED): string {
   const m = /^([\w.[\]]+): got (.*?); allowed: (.*)$/s.exec(message);
-  if (m && field && m[1].split(/[.[]/)[0] === (field === 'sigma' ? 'noise' : field)) {
+  // Sharpness keeps the schema's words: they name the sub-field and the record spacing.
+  if (m && field && field !== 'sharpness' && m[1].split(/[.[]/)[0] === (field === 'sigma' ? 'noise' : field)) {
     return `${LABELS[field]}: got ${m[2].replace(/^-/, '−')}; allowed: ${ALLOWED[field]}`;
   }
   let out = message;
@@ -160,7 +184,7 @@ export function fieldOf(configField: string): ParamField | OrderField | 'config'
   const head = configField.split(/[.[]/)[0];
   switch (head) {
     case 'eta': case 'rho': case 'steps': case 'paths': case 'seed': case 'substeps':
-    case 'coupling': case 'algorithms': case 'models':
+    case 'coupling': case 'algorithms': case 'models': case 'sharpness':
       return head;
     case 'noise':
       return configField.startsWith('noise.sigma') ? 'sigma' : 'config';
@@ -191,6 +215,7 @@ function writeParams(base: RawConfig, p: ParamValues, errors: FieldErrors): RawC
   const raw: RawConfig = structuredClone(base);
   const numbers: Partial<Record<TextField, number | number[]>> = {};
   for (const field of TEXT_FIELDS) {
+    if (field === 'sharpness') continue;
     const parsed = field === 'rho' ? parseList(p.rho, LABELS.rho, ALLOWED.rho) : parseNumber(p[field], LABELS[field], ALLOWED[field]);
     if (typeof parsed === 'string') errors[field] = parsed;
     else numbers[field] = parsed;
@@ -206,6 +231,10 @@ function writeParams(base: RawConfig, p: ParamValues, errors: FieldErrors): RawC
   set('seed', 'seed');
   set('substeps', 'substeps');
   raw.coupling = p.coupling;
+  const sharpness = parseSharpness(p.sharpness ?? '');
+  if (typeof sharpness === 'string') errors.sharpness = sharpness;
+  else if (sharpness) raw.sharpness = sharpness;
+  else delete raw.sharpness;
   const algorithms = ordered(p.algorithms, base.algorithms, ALGORITHMS);
   const models = ordered(p.models, base.models, MODELS);
   raw.algorithms = algorithms;
@@ -252,6 +281,7 @@ export function validateParams(base: RawConfig, p: ParamValues): Validation {
       ['seed', (r) => (r.seed = raw.seed)],
       ['substeps', (r) => (r.substeps = raw.substeps)],
       ['coupling', (r) => (r.coupling = raw.coupling)],
+      ['sharpness', (r) => { r.steps = raw.steps; if (raw.sharpness) r.sharpness = raw.sharpness; else delete r.sharpness; }],
       ['algorithms', (r) => { r.algorithms = raw.algorithms; r.models = raw.models; r.compare = raw.compare; if (raw.compare === undefined) delete r.compare; }],
     ];
     for (const [field, apply] of alone) {

@@ -2,7 +2,7 @@
 // and only draws them. Missing values (NaN: a record where every path diverged) stay NaN, so
 // the plots leave gaps instead of drawing zeros.
 import { ALGORITHMS, type Observable } from '../../src/dynamics/names.js';
-import type { DynamicsSeries, RunResult, SimulationResult } from '../../src/simulate/result.js';
+import type { DynamicsSeries, RunResult, SharpnessObservable, SimulationResult } from '../../src/simulate/result.js';
 import type { OrderSummary } from './page-result.js';
 
 /** Normal quantile of a two-sided 95 % interval. */
@@ -154,4 +154,57 @@ export function referenceSlopes(points: readonly OrderPoint[]): Array<{ slope: s
   return [1, 0.5].flatMap((slope) => ends.map((eta) => ({
     slope: `slope ${slope}`, eta, error: Math.exp(logError + slope * (Math.log(eta) - logEta)),
   })));
+}
+
+export const SHARPNESS_LABELS: Record<SharpnessObservable, string> = {
+  trace: 'tr H (Hutchinson)',
+  top: 'λ_max(H) (Lanczos)',
+};
+
+/** Whether any run of the result carries sharpness readouts (docs/model.md §8). */
+export function hasSharpness(result: SimulationResult): boolean {
+  return result.runs.some((run) => Object.values(run.series).some((s) => s.sharpness !== undefined));
+}
+
+/** Sharpness readouts over time with 95 % bands, as trajectory points (t = readout times). */
+export function sharpnessPoints(run: RunResult, quantity: SharpnessObservable, names: readonly string[]): TrajectoryPoint[] {
+  const points: TrajectoryPoint[] = [];
+  for (const name of names) {
+    const sharpness = run.series[name]?.sharpness;
+    if (!sharpness) continue;
+    const { mean, stderr } = sharpness[quantity];
+    sharpness.t.forEach((t, k) => {
+      const m = mean[k];
+      const half = Z95 * (Number.isFinite(stderr[k]) ? stderr[k] : 0);
+      points.push({ rho: run.rho, dynamics: name, role: isAlgorithm(name) ? 'algorithm' : 'model', t, mean: m, lo: m - half, hi: m + half });
+    });
+  }
+  return points;
+}
+
+export interface SharpnessLossPoint {
+  dynamics: string;
+  t: number;
+  /** Mean loss f(x) at the readout's recorded time. */
+  loss: number;
+  value: number;
+}
+
+/**
+ * Sharpness against loss: each readout paired with the mean loss recorded at the same time
+ * (readouts sit on recorded steps); a readout whose time has no record yet is left out.
+ */
+export function sharpnessLossPoints(run: RunResult, quantity: SharpnessObservable, names: readonly string[]): SharpnessLossPoint[] {
+  const points: SharpnessLossPoint[] = [];
+  for (const name of names) {
+    const series = run.series[name];
+    const sharpness = series?.sharpness;
+    if (!sharpness) continue;
+    sharpness.t.forEach((t, k) => {
+      const record = run.t.findIndex((tr) => Math.abs(tr - t) <= 1e-9 * Math.max(1, Math.abs(t)));
+      if (record < 0) return;
+      points.push({ dynamics: name, t, loss: series.loss.mean[record], value: sharpness[quantity].mean[k] });
+    });
+  }
+  return points;
 }

@@ -35,6 +35,22 @@ export function trajectoriesCsv(result: SimulationResult): string {
   return table(header, rows);
 }
 
+/** One row per (ρ, dynamics, sharpness readout): path count, trace and top eigenvalue (docs/model.md §8). */
+export function sharpnessCsv(result: SimulationResult): string {
+  const header = ['rho', 'dynamics', 'readout', 't', 'count', 'trace_mean', 'trace_stderr', 'top_mean', 'top_stderr'];
+  const rows: unknown[][] = [];
+  for (const run of result.runs) {
+    for (const [name, series] of Object.entries(run.series)) {
+      const s = series.sharpness;
+      if (!s) continue;
+      s.t.forEach((t, k) => {
+        rows.push([run.rho, name, k, t, s.count[k], s.trace.mean[k], s.trace.stderr[k], s.top.mean[k], s.top.stderr[k]]);
+      });
+    }
+  }
+  return table(header, rows);
+}
+
 /** One row per (ρ, algorithm, model, observable): the paper's metric and the weak error. */
 export function comparisonsCsv(result: SimulationResult): string {
   const header = ['rho', 'eta', 'algorithm', 'model', 'observable', 'relMaxError', 'band', 'weakError', 'weakErrorStderr'];
@@ -88,6 +104,18 @@ export function parseResultJson(text: string): PageResult {
         }
         s.mean = nullsToNaN(s.mean);
         s.stderr = nullsToNaN(s.stderr);
+      }
+      const sharpness = series.sharpness;
+      if (sharpness !== undefined) {
+        if (!Array.isArray(sharpness.t) || !sharpness.trace || !sharpness.top) {
+          throw new Error(`runs[${i}].series.${name}.sharpness has no "t" list or no trace/top`);
+        }
+        sharpness.t = nullsToNaN(sharpness.t);
+        sharpness.count = nullsToNaN(sharpness.count);
+        for (const stats of [sharpness.trace, sharpness.top]) {
+          stats.mean = nullsToNaN(stats.mean);
+          stats.stderr = nullsToNaN(stats.stderr);
+        }
       }
     }
     run.comparisons = Array.isArray(run.comparisons) ? run.comparisons : [];

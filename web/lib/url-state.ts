@@ -29,7 +29,8 @@ export function encodeState(state: PageState): string {
   const p = state.params;
   for (const field of TEXT_FIELDS) {
     const value = p[field];
-    if (value !== undefined) query.set(field, field === 'rho' ? value.trim().replace(/\s*[,;\s]\s*/g, ',') : value);
+    const list = field === 'rho' || field === 'sharpness';
+    if (value !== undefined) query.set(field, list ? value.trim().replace(/\s*[,;\s]\s*/g, ',') : value);
   }
   if (p.coupling) query.set('coupling', p.coupling);
   if (p.algorithms) query.set('algorithms', p.algorithms.join(','));
