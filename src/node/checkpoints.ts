@@ -85,6 +85,13 @@ export async function openCheckpoints(
   return { checkpointer: new Checkpointer(options.everySeconds, save, resumedFrom?.stages ?? []), file, resumedFrom };
 }
 
+/** What the CLI says after `wrote result.json` of a cancelled job. */
+export function cancelledNote(outDir: string): string {
+  return existsSync(join(outDir, CHECKPOINT_FILE))
+    ? ` (cancelled: partial results; --resume continues from ${join(outDir, CHECKPOINT_FILE)})`
+    : ' (cancelled: partial results; no checkpoint was taken yet)';
+}
+
 /** Removes the checkpoint of a job that finished: its result is written. */
 export function removeCheckpoint(outDir: string): void {
   rmSync(join(outDir, 'checkpoint'), { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { RESULT_SCHEMA, type SimulationResult } from '../simulate/result.js';
 import { shardRange, type PathRange } from '../simulate/plan.js';
 import { SavedJobError } from '../simulate/checkpoint.js';
 import { mergeShards } from '../simulate/merge.js';
-import { SHARD_FILE, openCheckpoints, readSavedJob, removeCheckpoint, writeShard } from './checkpoints.js';
+import { SHARD_FILE, cancelledNote, openCheckpoints, readSavedJob, removeCheckpoint, writeShard } from './checkpoints.js';
 import { DEFAULT_CHECKPOINT_SECONDS, withGpuJob } from './commands/common.js';
 import { formatSummary } from './summary.js';
 import { registerNodeDatasets } from './datasets.js';
@@ -91,7 +91,7 @@ async function runCommand(configPath: string, options: RunOptions): Promise<numb
   const { checkpointer } = await openCheckpoints(outDir, header, { everySeconds: options.checkpointEvery, resume: options.resume ?? false });
   const result = await withGpuJob(options.adapter, options.progress, 'sam-sde', (hooks) =>
     simulate(hooks.context, loadShaderSources(), config, {
-      signal: hooks.signal, onProgress: hooks.onProgress, range, checkpoints: checkpointer,
+      signal: hooks.signal, onProgress: hooks.onProgress, onSetup: hooks.onSetup, range, checkpoints: checkpointer,
     }));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'result.json');
@@ -104,7 +104,7 @@ async function runCommand(configPath: string, options: RunOptions): Promise<numb
     removeCheckpoint(outDir);
   }
   process.stdout.write(formatSummary(result));
-  process.stdout.write(`\nwrote ${file}${result.cancelled ? ' (cancelled: partial results; --resume continues from the last checkpoint)' : ''}\n`);
+  process.stdout.write(`\nwrote ${file}${result.cancelled ? cancelledNote(outDir) : ''}\n`);
   return result.cancelled ? EXIT_FAILURE : EXIT_OK;
 }
 

@@ -2,7 +2,7 @@
 // GPU problem modules need (docs/model.md §5), plus the initial points x0 of every path.
 import { isNetworkProblem, type NetworkProblem, type ProblemSpec, type X0Spec } from '../config/schema';
 import { normals, Stream } from '../rng/philox';
-import { QuadraticTwin, hessianDimension, quadraticHessian } from './quadratic';
+import { QuadraticTwin, hessianDimension, prepareWishart, quadraticHessian } from './quadratic';
 import { SaddleTwin } from './saddle';
 import type { ProblemTwin } from './types';
 import { NetworkTwin, type NetworkSpec } from './network';
@@ -10,7 +10,7 @@ import { mlpNetwork } from './mlp';
 import { teacherStudentNetwork } from './teacherStudent';
 import { deepLinearNetwork } from './deepLinear';
 
-export { QuadraticTwin, quadraticHessian, hessianScale, hessianDimension } from './quadratic';
+export { QuadraticTwin, quadraticHessian, hessianScale, hessianDimension, SetupCancelled } from './quadratic';
 export { SaddleTwin } from './saddle';
 export type { ProblemTwin, SampledProblemTwin } from './types';
 export { isSampledProblem } from './types';
@@ -41,6 +41,19 @@ export interface ProblemUniforms {
   quartic?: number;
   /** mlp, teacher-student, deep-linear: the network, its data and loss. */
   network?: NetworkSpec;
+}
+
+/**
+ * Builds what is costly to build about a problem (a large Wishart Hessian) without blocking,
+ * so that the run's set-up shows progress and can be cancelled.
+ * @throws SetupCancelled when `signal` aborts.
+ */
+export async function prepareProblem(
+  problem: ProblemSpec, hooks: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<void> {
+  if (problem.kind === 'quadratic' && 'wishart' in problem.hessian) {
+    await prepareWishart(problem.hessian.wishart.dim, problem.hessian.wishart.seed, hooks);
+  }
 }
 
 export function problemUniforms(problem: ProblemSpec): ProblemUniforms {

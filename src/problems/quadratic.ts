@@ -14,9 +14,11 @@ export function hessianDimension(spec: HessianSpec): number {
 /**
  * Wishart H = A Aᵀ / (2d), A ∈ R^{d×2d} i.i.d. N(0,1) (docs/model.md §5). Row i of A is the
  * Philox draw (seed, Stream.problem; path 0, step i, substep 0), so the GPU side and any peer
- * implementation can rebuild the same matrix row by row.
+ * implementation can rebuild the same matrix row by row. A generator: it yields the fraction
+ * of the work done after each row of H, so that prepareWishart can build a large one (d³
+ * multiply-adds: about a minute at d = 4096) without blocking, with progress and cancellation.
  */
-function wishartHessian(dim: number, seed: number): Float64Array {
+function* wishartRows(dim: number, seed: number, h: Float64Array): Generator<number> {
   const cols = 2 * dim;
   const a = new Float64Array(dim * cols);
   const row = new Float64Array(cols);
@@ -24,7 +26,6 @@ function wishartHessian(dim: number, seed: number): Float64Array {
     normals({ seed, stream: Stream.problem }, 0, i, 0, row);
     a.set(row, i * cols);
   }
-  const h = new Float64Array(dim * dim);
   // Only j >= i is summed and then mirrored, so H is exactly symmetric (and half the work).
   for (let i = 0; i < dim; i++) {
     for (let j = i; j < dim; j++) {
@@ -33,8 +34,58 @@ function wishartHessian(dim: number, seed: number): Float64Array {
       h[i * dim + j] = sum / cols;
       h[j * dim + i] = sum / cols;
     }
+    // Row i costs d − i: the work done so far is 1 − ((d − i − 1)/d)².
+    yield 1 - ((dim - i - 1) / dim) ** 2;
   }
+}
+
+/** The last Wishart matrices built (the twin and the GPU uniforms both ask for one). */
+const wishartCache = new Map<string, Float64Array>();
+const WISHART_CACHE_SIZE = 2;
+
+function remember(key: string, h: Float64Array): Float64Array {
+  wishartCache.delete(key);
+  wishartCache.set(key, h);
+  while (wishartCache.size > WISHART_CACHE_SIZE) wishartCache.delete(wishartCache.keys().next().value!);
   return h;
+}
+
+function wishartHessian(dim: number, seed: number): Float64Array {
+  const key = `${dim}/${seed}`;
+  const cached = wishartCache.get(key);
+  if (cached) return cached;
+  const h = new Float64Array(dim * dim);
+  for (const _ of wishartRows(dim, seed, h));
+  return remember(key, h);
+}
+
+/** A set-up step of a run was cancelled (docs/model.md §9: every phase is cancellable). */
+export class SetupCancelled extends Error {
+  constructor(what: string) {
+    super(`cancelled while ${what}`);
+  }
+}
+
+/**
+ * Builds (and keeps for the next wishartHessian call) a Wishart Hessian without holding the
+ * event loop for more than ~50 ms at a time; `onProgress` gets the fraction done.
+ * @throws SetupCancelled when `signal` aborts.
+ */
+export async function prepareWishart(
+  dim: number, seed: number, hooks: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<void> {
+  const key = `${dim}/${seed}`;
+  if (wishartCache.has(key)) return;
+  const h = new Float64Array(dim * dim);
+  let slice = performance.now();
+  for (const fraction of wishartRows(dim, seed, h)) {
+    if (performance.now() - slice < 50) continue;
+    hooks.onProgress?.(fraction);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (hooks.signal?.aborted) throw new SetupCancelled(`building the ${dim}×${dim} Wishart Hessian`);
+    slice = performance.now();
+  }
+  remember(key, h);
 }
 
 /** The Hessian as a row-major d×d matrix. */

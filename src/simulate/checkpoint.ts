@@ -55,9 +55,13 @@ export class Checkpointer {
     if (this.everySeconds > 0) await this.save([...this.finished, current]);
   }
 
-  /** Records the current stage as finished (its final accumulators, no GPU state). */
-  finish(final: RunCheckpoint): void {
+  /**
+   * Records the current stage as finished (its final accumulators, no GPU state) and saves
+   * the job, so that a stop before the next stage's first checkpoint loses nothing finished.
+   */
+  async finish(final: RunCheckpoint): Promise<void> {
     this.finished.push(final);
+    if (this.everySeconds > 0) await this.save([...this.finished]);
   }
 
   /** Every finished stage so far. */

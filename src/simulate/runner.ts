@@ -6,8 +6,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
 import { PathReducer, encodeRows, reduceBlocks, type ReduceRow } from '../gpu/reduce.js';
-import { problemUniforms } from '../problems/index.js';
-import { createProblemTwin } from '../problems/index.js';
+import { SetupCancelled, createProblemTwin, prepareProblem, problemUniforms } from '../problems/index.js';
 import { OBSERVABLES } from '../dynamics/names.js';
 import { SimulationKernels, lanes, pathsPerWorkgroup } from './kernels.js';
 import { makePlan, type PathRange, type Plan } from './plan.js';
@@ -30,6 +29,8 @@ export interface Progress {
 export interface SimulateOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** Set-up phases before the first step (building the problem, compiling kernels), with progress. */
+  onSetup?: (phase: string, fraction: number) => void;
   /** Called after every observation window with the result so far (for streaming views). */
   onPartial?: (result: SimulationResult) => void;
   /** Wall time one submit should take; slices grow or shrink towards it. */
@@ -89,10 +90,30 @@ export async function simulate(
   ctx: GpuContext, sources: ShaderSources, config: ResolvedConfig, options: SimulateOptions = {},
 ): Promise<SimulationResult> {
   const started = now();
+  const signal = options.signal;
+  const cancelledInSetup = (): SimulationResult => ({
+    schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: [], cancelled: true,
+    timing: { wallSeconds: now() - started, pathSteps: 0, pathStepsPerSecond: 0 },
+  });
+  // Set-up is cancellable too: the problem is built in slices, and a compile is not waited for.
+  try {
+    await prepareProblem(config.problem, { signal, onProgress: (f) => options.onSetup?.('building the problem', f) });
+  } catch (e) {
+    if (e instanceof SetupCancelled) return cancelledInSetup();
+    throw e;
+  }
   const problem = problemUniforms(config.problem);
   const twin = createProblemTwin(config.problem);
-  const kernels = await SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem });
-  const reducer = await PathReducer.create(ctx, sources);
+  options.onSetup?.('compiling the kernels', 0);
+  let kernels: SimulationKernels;
+  let reducer: PathReducer;
+  try {
+    kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem }), signal);
+    reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
+  } catch (e) {
+    if (e instanceof SetupCancelled) return cancelledInSetup();
+    throw e;
+  }
   const plan = makePlan(config, problem.dim, ctx.device.limits, pathsPerWorkgroup(kernels.layout), options.range);
   const checkpoints = options.checkpoints;
   const resume = checkpoints?.resumeCurrent();
@@ -118,8 +139,17 @@ export async function simulate(
   const targetSlice = options.targetSliceSeconds ?? 0.25;
   const partialInterval = options.partialIntervalSeconds ?? 1;
   const modeB = config.noise.batchSize !== undefined;
-  const pipelines = await Promise.all(plan.dynamics.map((d) => kernels.advance(d, modeB)));
-  const initPipeline = await kernels.init();
+  let pipelines: GPUComputePipeline[];
+  let initPipeline: GPUComputePipeline;
+  try {
+    pipelines = await untilAborted(Promise.all(plan.dynamics.map((d) => kernels.advance(d, modeB))), signal);
+    initPipeline = await untilAborted(kernels.init(), signal);
+  } catch (e) {
+    kernels.destroy();
+    if (e instanceof SetupCancelled) return cancelledInSetup();
+    throw e;
+  }
+  options.onSetup?.('compiling the kernels', 1);
   const buffers = createBuffers(ctx, kernels, plan, problem.dim);
   let sharpness: SharpnessReadout | undefined;
 
@@ -218,7 +248,7 @@ export async function simulate(
       if (result.cancelled) break;
     }
     if (!result.cancelled) {
-      checkpoints?.finish({
+      await checkpoints?.finish({
         range: plan.range,
         position: { run: config.rho.length - 1, chunk: plan.chunks.length, record: 0 },
         accumulators: accumulators.map((a) => a.state()),
@@ -232,6 +262,20 @@ export async function simulate(
   }
   finishTiming();
   return result;
+}
+
+/** `promise`, or SetupCancelled as soon as `signal` aborts (the work itself goes on unobserved). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new SetupCancelled('compiling the kernels'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new SetupCancelled('compiling the kernels'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }
 
 /** Initialises every dynamics from the same x0 of each path (common random numbers). */

@@ -9,7 +9,8 @@ import { simulate } from '../../src/simulate/runner.js';
 import { Checkpointer, decodeSavedJob, encodeSavedJob, type RunCheckpoint } from '../../src/simulate/checkpoint.js';
 import { mergeShards } from '../../src/simulate/merge.js';
 import { shardRange } from '../../src/simulate/plan.js';
-import { runOrder, type OrderSpec } from '../../src/experiments/order.js';
+import { runOrder } from '../../src/experiments/order.js';
+import type { OrderSpec } from '../../src/experiments/types.js';
 import { registerNodeDatasets } from '../../src/node/datasets.js';
 import { sources, useGpu } from './context.js';
 
@@ -79,7 +80,7 @@ describe('resume (docs/model.md §9)', () => {
       const whole = await runOrder(ctx, sources, config, spec, {
         checkpoints: new Checkpointer(1e-9, (stages) => { saved.push(stages); }), partialIntervalSeconds: 0, targetSliceSeconds: 1e-4,
       });
-      const inSecond = saved.findLast((stages) => stages.length === 2 && stages[1].position.record > 0)!;
+      const inSecond = [...saved].reverse().find((stages) => stages.length === 2 && stages[1].position.record > 0)!;
       expect(inSecond).toBeDefined();
       const resumed = await runOrder(ctx, sources, config, spec, { checkpoints: new Checkpointer(0, () => {}, await throughFile(inSecond, config)) });
       expect(resumed.runs).toEqual(whole.runs);

@@ -24,6 +24,7 @@ export interface GpuJobHooks {
   context: GpuContext;
   signal: AbortSignal;
   onProgress?: (p: Progress) => void;
+  onSetup?: (phase: string, fraction: number) => void;
 }
 
 /**
@@ -36,7 +37,17 @@ export async function withGpuJob<T>(
   registerNodeDatasets();
   const gpu = await acquireNodeGpu(adapter);
   const controller = new AbortController();
+  let compiling = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (compiling) {
+      // A compile cannot be stopped, and dawn holds the process until it ends (tens of seconds
+      // for a network on a software GPU). Nothing of this stage is simulated yet and finished
+      // stages are already checkpointed, so the process ends now, by the signal (128 + n).
+      process.stderr.write(`\n${signal}: cancelled while compiling the kernels; nothing to write\n`);
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
     process.stderr.write(`\n${signal}: cancelling at the next dispatch boundary\n`);
     controller.abort();
   };
@@ -54,9 +65,18 @@ export async function withGpuJob<T>(
   process.stderr.write(`adapter: ${adapterName(gpu.context.adapter)}\n`);
   bar?.start(1000, 0, { rho: '-', step: 0, rate: '-', elapsed: 0 });
   try {
+    let lastSetupLine = 0;
     return await gpu.context.scoped(label, () => job({
       context: gpu.context,
       signal: controller.signal,
+      // One line per phase, and at most one per 2 s while a phase runs (a large problem's build).
+      onSetup: (phase, fraction) => {
+        compiling = phase === 'compiling the kernels' && fraction < 1;
+        const at = performance.now();
+        if (!progress || fraction >= 1 || (fraction > 0 && at - lastSetupLine < 2000)) return;
+        lastSetupLine = at;
+        process.stderr.write(`set-up: ${phase}${fraction > 0 ? ` ${Math.round(fraction * 100)} %` : ''}\n`);
+      },
       onProgress: bar && ((p) => bar.update(Math.round(p.fraction * 1000), {
         rho: Number(p.rho.toPrecision(3)), step: p.step, rate: p.pathStepsPerSecond.toExponential(2), elapsed: p.elapsedSeconds.toFixed(1),
       })),

@@ -13,7 +13,7 @@ import { formatSummary } from '../summary.js';
 import { loadShaderSources } from '../shaders.js';
 import type { AdapterChoice } from '../gpu.js';
 import { DEFAULT_CHECKPOINT_SECONDS, EXIT_FAILURE, EXIT_OK, reportMissingProblem, withGpuJob, writeDocument } from './common.js';
-import { openCheckpoints, removeCheckpoint } from '../checkpoints.js';
+import { cancelledNote, openCheckpoints, removeCheckpoint } from '../checkpoints.js';
 
 export interface ExperimentRunOptions {
   out?: string;
@@ -93,14 +93,14 @@ async function runAndWrite(
   const sources = loadShaderSources();
   const document = await withGpuJob(options.adapter, options.progress, experiment.id, (hooks) =>
     runExperiment(hooks.context, sources, experiment, config, {
-      signal: hooks.signal, onProgress: hooks.onProgress, quick: options.quick, checkpoints: checkpointer,
+      signal: hooks.signal, onProgress: hooks.onProgress, onSetup: hooks.onSetup, quick: options.quick, checkpoints: checkpointer,
     }));
   if (!document.cancelled) removeCheckpoint(outDir);
   const written = await writeDocument(outDir, document, experiment.kind, options.png ?? false);
   if (experiment.kind === 'order') process.stdout.write(formatOrder(document));
   else process.stdout.write(formatSummary(document));
   process.stdout.write(`\n${formatChecks(claimChecks(experiment, document))}\n`);
-  process.stdout.write(`\nwrote ${written.result}${document.cancelled ? ' (cancelled: partial results; --resume continues from the last checkpoint)' : ''}\n`
+  process.stdout.write(`\nwrote ${written.result}${document.cancelled ? cancelledNote(outDir) : ''}\n`
     + `figures: ${written.figures.map((f) => basename(f)).join(', ')}${written.pngs.length ? `, ${written.pngs.map((f) => basename(f)).join(', ')}` : ''}\n`
     + (written.pngSkipped ? `no PNG: ${written.pngSkipped}\n` : ''));
   return document.cancelled ? EXIT_FAILURE : EXIT_OK;
