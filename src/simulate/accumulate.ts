@@ -7,7 +7,8 @@ import { OBSERVABLES } from '../dynamics/names.js';
 import { compareSeries } from '../analysis/comparisons.js';
 import type { Plan } from './plan.js';
 import type { DynamicsSeries, RunResult } from './result.js';
-import { MOMENT_WORDS, MomentStack, leafMoments } from './momentTree.js';
+import { SlotMoments, rowSummary as summary } from './momentTree.js';
+import { SharpnessAccumulator, type SharpnessState } from './sharpnessAccumulate.js';
 
 /** Everything an accumulator holds, for checkpoints and shard results. */
 export interface AccumulatorState {
@@ -15,29 +16,23 @@ export interface AccumulatorState {
   recorded: number;
   diverged: number[];
   guarded: number[];
-  /** Per record: the stack's nodes, each (level, index, moments…), concatenated. */
+  /** Per record: the tree's completed nodes (SlotMoments.state). */
   stacks: Float64Array;
-}
-
-interface Summary { count: number; mean: number; stderr: number }
-
-function summary(moments: Float64Array, row: number): Summary {
-  const at = row * MOMENT_WORDS;
-  const count = moments[at];
-  const variance = count > 1 ? moments[at + 2] / (count - 1) : NaN;
-  return { count, mean: count > 0 ? moments[at + 1] : NaN, stderr: count > 1 ? Math.sqrt(variance / count) : NaN };
+  /** The sharpness readouts' (docs/model.md §8), when the run has them. */
+  sharpness?: SharpnessState;
 }
 
 export class RecordAccumulator {
   /** Per record: the canonical tree's completed nodes over the blocks reduced so far. */
-  private readonly stacks: MomentStack[];
+  private readonly moments: SlotMoments;
   private readonly diverged: number[];
   private readonly guarded: number[];
   /** Records that have at least one reduced block. */
   private recorded = 0;
 
-  constructor(private readonly plan: Plan) {
-    this.stacks = Array.from({ length: plan.records }, () => new MomentStack(plan.rowsPerRecord));
+  /** `sharpness`: the run's readout accumulator, kept, saved and merged with the records. */
+  constructor(private readonly plan: Plan, readonly sharpness?: SharpnessAccumulator) {
+    this.moments = new SlotMoments(plan.records, plan.rowsPerRecord);
     this.diverged = plan.dynamics.map(() => 0);
     this.guarded = plan.dynamics.map(() => 0);
   }
@@ -49,10 +44,7 @@ export class RecordAccumulator {
   add(partials: Float32Array, first: number, last: number, blocks: number, firstBlock: number): void {
     const rows = this.plan.rowsPerRecord;
     for (let record = first; record <= last; record++) {
-      for (let b = 0; b < blocks; b++) {
-        const moments = leafMoments(partials, (record - first) * rows * blocks + b, rows, blocks);
-        this.stacks[record].push({ level: 0, index: firstBlock + b, moments });
-      }
+      this.moments.addBlocks(record, partials, (record - first) * rows * blocks, blocks, firstBlock);
     }
     this.recorded = Math.max(this.recorded, last + 1);
   }
@@ -63,43 +55,23 @@ export class RecordAccumulator {
   }
 
   state(): AccumulatorState {
-    const words: number[] = [];
-    for (const stack of this.stacks) {
-      words.push(stack.nodes.length);
-      for (const node of stack.nodes) words.push(node.level, node.index, ...node.moments);
-    }
-    return { recorded: this.recorded, diverged: [...this.diverged], guarded: [...this.guarded], stacks: Float64Array.from(words) };
-  }
-
-  /** An accumulator holding `state` (which must come from the same plan's config). */
-  static fromState(plan: Plan, state: AccumulatorState): RecordAccumulator {
-    const accumulator = new RecordAccumulator(plan);
-    accumulator.append(state);
-    return accumulator;
+    return {
+      recorded: this.recorded, diverged: [...this.diverged], guarded: [...this.guarded],
+      stacks: this.moments.state(), sharpness: this.sharpness?.state(),
+    };
   }
 
   /**
-   * Adds the blocks of `state`, which must follow every block already held (the next shard).
-   * Counters add up; nodes are pushed in order, so siblings from two shards combine exactly as
-   * within one run.
+   * Adds the blocks of `state`, which must follow every block already held (the next shard,
+   * or the run so far when resuming). Counters add up; nodes are pushed in order, so siblings
+   * from two shards combine exactly as within one run.
    */
   append(state: AccumulatorState): void {
-    const width = this.plan.rowsPerRecord * MOMENT_WORDS;
-    const { stacks } = state;
-    let at = 0;
-    for (const stack of this.stacks) {
-      if (at >= stacks.length) throw new Error('accumulator state: fewer records than the plan has');
-      const count = stacks[at++];
-      for (let n = 0; n < count; n++) {
-        const level = stacks[at];
-        const index = stacks[at + 1];
-        stack.push({ level, index, moments: stacks.slice(at + 2, at + 2 + width) });
-        at += 2 + width;
-      }
-    }
-    if (at !== stacks.length || state.diverged.length !== this.diverged.length) {
+    if (state.diverged.length !== this.diverged.length || !state.sharpness !== !this.sharpness) {
       throw new Error('accumulator state: its shape does not match the plan');
     }
+    this.moments.append(state.stacks);
+    if (state.sharpness) this.sharpness!.append(state.sharpness);
     state.diverged.forEach((v, d) => { this.diverged[d] += v; });
     state.guarded.forEach((v, d) => { this.guarded[d] += v; });
     this.recorded = Math.max(this.recorded, state.recorded);
@@ -109,7 +81,7 @@ export class RecordAccumulator {
   toRun(run: RunResult, config: ResolvedConfig): void {
     const records = this.recorded;
     const observables = OBSERVABLES.length;
-    const totals = this.stacks.slice(0, records).map((stack) => stack.total());
+    const totals = this.moments.totals(records);
     run.t = Array.from({ length: records }, (_, r) => r * config.recordEvery * config.eta);
     run.series = {};
     this.plan.dynamics.forEach((name, d) => {
@@ -147,5 +119,7 @@ export class RecordAccumulator {
         run.comparisons.push({ algorithm, model, observable, relMaxError, band, weakError, weakErrorStderr });
       });
     });
+    // After the records: it adds to the series and comparisons just rebuilt.
+    this.sharpness?.toRun(run, config);
   }
 }

@@ -110,11 +110,12 @@ interface StageHeader {
   range: PathRange;
   position: RunCheckpoint['position'];
   pathSteps: number;
-  accumulators: { recorded: number; diverged: number[]; guarded: number[]; stacks: number }[];
+  accumulators: { recorded: number; diverged: number[]; guarded: number[]; stacks: number; sharpness?: { readouts: number; stacks: number } }[];
   buffers?: { state: number; divergedAt: number; guards: number };
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
+const bytesOf = (words: Float64Array) => new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 
 /**
  * The bytes of a saved job: magic, header length (u32), header JSON, 8-aligned blobs, and a
@@ -128,8 +129,8 @@ export async function encodeSavedJob(header: SavedJobHeader, stages: readonly Ru
     position: stage.position,
     pathSteps: stage.pathSteps,
     accumulators: stage.accumulators.map((a) => ({
-      recorded: a.recorded, diverged: a.diverged, guarded: a.guarded,
-      stacks: blob(new Uint8Array(a.stacks.buffer, a.stacks.byteOffset, a.stacks.byteLength)),
+      recorded: a.recorded, diverged: a.diverged, guarded: a.guarded, stacks: blob(bytesOf(a.stacks)),
+      sharpness: a.sharpness && { readouts: a.sharpness.readouts, stacks: blob(bytesOf(a.sharpness.stacks)) },
     })),
     buffers: stage.buffers && {
       state: blob(stage.buffers.state), divergedAt: blob(stage.buffers.divergedAt), guards: blob(stage.buffers.guards),
@@ -191,8 +192,8 @@ export async function decodeSavedJob(input: Uint8Array): Promise<SavedJob> {
     position: stage.position,
     pathSteps: stage.pathSteps,
     accumulators: stage.accumulators.map((a) => ({
-      recorded: a.recorded, diverged: a.diverged, guarded: a.guarded,
-      stacks: new Float64Array(blobAt(a.stacks).buffer),
+      recorded: a.recorded, diverged: a.diverged, guarded: a.guarded, stacks: new Float64Array(blobAt(a.stacks).buffer),
+      sharpness: a.sharpness && { readouts: a.sharpness.readouts, stacks: new Float64Array(blobAt(a.sharpness.stacks).buffer) },
     })),
     buffers: stage.buffers && {
       state: blobAt(stage.buffers.state), divergedAt: blobAt(stage.buffers.divergedAt), guards: blobAt(stage.buffers.guards),

@@ -2,6 +2,7 @@
 // give the same canonical tree, and so the same `runs`, as one run over all paths.
 import { problemDimension, type ResolvedConfig } from '../config/schema.js';
 import { RecordAccumulator } from './accumulate.js';
+import { SharpnessAccumulator } from './sharpnessAccumulate.js';
 import { SavedJobError, type SavedJob } from './checkpoint.js';
 import { makePlan } from './plan.js';
 import type { RunResult } from './result.js';
@@ -43,7 +44,9 @@ export function mergeShards(shards: readonly SavedJob[], names: readonly string[
 
   const config = first.config;
   const plan = makePlan(config, problemDimension(config.problem), UNLIMITED);
-  const accumulators = config.rho.map(() => new RecordAccumulator(plan));
+  const accumulators = config.rho.map(() => new RecordAccumulator(
+    plan, config.sharpness ? new SharpnessAccumulator(plan, config.sharpness.every) : undefined,
+  ));
   let expectedStart = 0;
   let pathSteps = 0;
   for (const shard of byIndex) {

@@ -84,3 +84,66 @@ export function leafMoments(partials: Float32Array, first: number, rows: number,
   }
   return moments;
 }
+
+/**
+ * One tree per slot (a record, or a sharpness readout) over rows of the same width: what the
+ * accumulators keep, and what a checkpoint or a shard stores of them.
+ */
+export class SlotMoments {
+  private readonly stacks: MomentStack[];
+
+  constructor(slots: number, private readonly width: number) {
+    this.stacks = Array.from({ length: slots }, () => new MomentStack(width));
+  }
+
+  /**
+   * Adds slot `slot`'s partials of blocks firstBlock, firstBlock + 1, …: row r's partial of
+   * block b at `partials[(first + r·blocks + b)·4]`.
+   */
+  addBlocks(slot: number, partials: Float32Array, first: number, blocks: number, firstBlock: number): void {
+    for (let b = 0; b < blocks; b++) {
+      this.stacks[slot].push({ level: 0, index: firstBlock + b, moments: leafMoments(partials, first + b, this.width, blocks) });
+    }
+  }
+
+  /** Each of the first `slots` slots' moments, (count, mean, m2) per row. */
+  totals(slots: number): Float64Array[] {
+    return this.stacks.slice(0, slots).map((stack) => stack.total());
+  }
+
+  /** Per slot: the node count, then each node's (level, index, moments…). */
+  state(): Float64Array {
+    const words: number[] = [];
+    for (const stack of this.stacks) {
+      words.push(stack.nodes.length);
+      for (const node of stack.nodes) {
+        words.push(node.level, node.index);
+        for (const m of node.moments) words.push(m);
+      }
+    }
+    return Float64Array.from(words);
+  }
+
+  /** Pushes the nodes of `state` (blocks that follow every block held) slot by slot. */
+  append(state: Float64Array): void {
+    const width = this.width * MOMENT_WORDS;
+    let at = 0;
+    for (const stack of this.stacks) {
+      if (at >= state.length) throw new Error('saved moments: fewer slots than the plan has');
+      const count = state[at++];
+      for (let n = 0; n < count; n++) {
+        stack.push({ level: state[at], index: state[at + 1], moments: state.slice(at + 2, at + 2 + width) });
+        at += 2 + width;
+      }
+    }
+    if (at !== state.length) throw new Error('saved moments: their shape does not match the plan');
+  }
+}
+
+/** Count, mean and standard error of row `row` of a slot's moments (NaN where undefined). */
+export function rowSummary(moments: Float64Array, row: number): { count: number; mean: number; stderr: number } {
+  const at = row * MOMENT_WORDS;
+  const count = moments[at];
+  const variance = count > 1 ? moments[at + 2] / (count - 1) : NaN;
+  return { count, mean: count > 0 ? moments[at + 1] : NaN, stderr: count > 1 ? Math.sqrt(variance / count) : NaN };
+}

@@ -141,28 +141,31 @@ export async function simulate(
   const modeB = config.noise.batchSize !== undefined;
   let pipelines: GPUComputePipeline[];
   let initPipeline: GPUComputePipeline;
+  const buffers = createBuffers(ctx, kernels, plan, problem.dim);
+  let sharpness: SharpnessReadout | undefined;
   try {
     pipelines = await untilAborted(Promise.all(plan.dynamics.map((d) => kernels.advance(d, modeB))), signal);
     initPipeline = await untilAborted(kernels.init(), signal);
+    // docs/model.md §8: readouts every `sharpness.every` steps, between the fused dispatches.
+    if (config.sharpness) {
+      sharpness = await untilAborted(
+        SharpnessReadout.create(ctx, kernels, reducer, plan, config.sharpness, config.recordEvery, buffers), signal);
+    }
   } catch (e) {
+    for (const buffer of buffers.all) buffer.destroy();
     kernels.destroy();
     if (e instanceof SetupCancelled) return cancelledInSetup();
     throw e;
   }
   options.onSetup?.('compiling the kernels', 1);
-  const buffers = createBuffers(ctx, kernels, plan, problem.dim);
-  let sharpness: SharpnessReadout | undefined;
 
   try {
-    // docs/model.md §8: readouts every `sharpness.every` steps, between the fused dispatches.
-    if (config.sharpness) sharpness = await SharpnessReadout.create(ctx, kernels, reducer, plan, config.sharpness, config.recordEvery, buffers);
     for (const [runIndex, rho] of config.rho.entries()) {
       const resumed = resume && runIndex <= resume.position.run ? resume : undefined;
-      const accumulator = resumed
-        ? RecordAccumulator.fromState(plan, resumed.accumulators[runIndex])
-        : new RecordAccumulator(plan);
+      const accumulator = new RecordAccumulator(plan, sharpness?.accumulator());
+      if (resumed) accumulator.append(resumed.accumulators[runIndex]);
       accumulators.push(accumulator);
-      const sharpnessAccumulator = sharpness?.accumulator();
+      const sharpnessAccumulator = accumulator.sharpness;
       const run: RunResult = { rho, eta: config.eta, t: [], series: {}, comparisons: [] };
       result.runs.push(run);
       if (resumed && runIndex < resumed.position.run) {
@@ -194,7 +197,7 @@ export async function simulate(
             const toBoundary = config.recordEvery - (step % config.recordEvery);
             const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity,
               sharpness ? sharpness.stepsToNext(step) : Infinity);
-            if (sharpness && recordInitial) await sharpness.read(0, chunk.paths, sharpnessAccumulator!);
+            if (sharpness && recordInitial) await sharpness.read(0, chunk, sharpnessAccumulator!);
             const t0 = now();
             encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, step, steps, first, recordInitial, problem.dim);
             await ctx.device.queue.onSubmittedWorkDone();
@@ -203,7 +206,7 @@ export async function simulate(
             recordedUpTo = Math.floor(step / config.recordEvery);
             recordInitial = false;
             pathSteps += steps * chunk.paths * plan.dynamics.length;
-            if (sharpness?.due(step)) await sharpness.read(step, chunk.paths, sharpnessAccumulator!);
+            if (sharpness?.due(step)) await sharpness.read(step, chunk, sharpnessAccumulator!);
             if (seconds < targetSlice / 2 && steps === sliceSteps) sliceSteps = Math.min(sliceSteps * 2, MAX_STEPS_PER_DISPATCH);
             else if (seconds > targetSlice * 2) sliceSteps = Math.max(1, Math.floor(sliceSteps / 2));
             const elapsed = now() - started;
@@ -218,7 +221,6 @@ export async function simulate(
             await reduceWindow(ctx, reducer, buffers, plan, chunk, first, done, config.recordEvery, accumulator);
           }
           accumulator.toRun(run, config);
-          sharpnessAccumulator?.toRun(run, config);
           finishTiming();
           options.onPartial?.(result);
           if (checkpoints && checkpoints.everySeconds > 0 && !cancelled && now() - lastCheckpoint >= checkpoints.everySeconds) {
@@ -244,7 +246,6 @@ export async function simulate(
       }
       // Also for a run with no chunk left to simulate (resumed at its end, an empty shard).
       accumulator.toRun(run, config);
-      sharpnessAccumulator?.toRun(run, config);
       if (result.cancelled) break;
     }
     if (!result.cancelled) {

@@ -62,7 +62,7 @@ export class SharpnessReadout {
     this.rangePaths = Math.max(1, Math.min(P, Math.floor(basisLimit / basisBytesPerPath)));
     const ranges = Math.ceil(P / this.rangePaths);
     const rowCount = sharpnessRowsPerReadout(plan);
-    const partialBytes = rowCount * reduceBlocks(P) * 16;
+    const partialBytes = rowCount * reduceBlocks(P, plan.leafPaths) * 16;
     const S = GPUBufferUsage.STORAGE;
     this.params = make('params', PARAMS_SLOT * n * ranges, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const basis = make('basis', basisBytesPerPath * this.rangePaths, S);
@@ -109,8 +109,9 @@ export class SharpnessReadout {
    * and adds the reduced partials to `accumulator`. The chunk's run parameters (paths, path
    * offset, seed) are those the dispatch loop wrote for the chunk.
    */
-  async read(step: number, paths: number, accumulator: SharpnessAccumulator): Promise<void> {
+  async read(step: number, chunk: { offset: number; paths: number }, accumulator: SharpnessAccumulator): Promise<void> {
     const { ctx, plan } = this;
+    const paths = chunk.paths;
     const n = plan.dynamics.length;
     const d4 = lanes(this.kernels.problem.dim);
     const record = step / this.recordEvery;
@@ -137,10 +138,11 @@ export class SharpnessReadout {
         rows.push({ a: (2 * da + o) * paths, b: (2 * ds + o) * paths, maskA: da * paths, maskB: ds * paths, step });
       }
     }
-    const blocks = reduceBlocks(paths);
+    // The run's reduction blocks (docs/model.md §9), so that resumed and merged runs agree.
+    const blocks = reduceBlocks(paths, plan.leafPaths);
     const bytes = rows.length * blocks * 16;
     ctx.device.queue.writeBuffer(this.rows, 0, encodeRows(rows));
-    ctx.device.queue.writeBuffer(this.shape, 0, this.reducer.shapeWords(paths));
+    ctx.device.queue.writeBuffer(this.shape, 0, this.reducer.shapeWords(paths, plan.leafPaths));
 
     const encoder = ctx.device.createCommandEncoder({ label: 'SharpnessReadout.read' });
     const pass = encoder.beginComputePass({ label: 'SharpnessReadout.pass' });
@@ -154,13 +156,13 @@ export class SharpnessReadout {
     pass.end();
     this.reducer.encode(encoder, {
       values: this.values, rows: this.rows, divergedAt: this.simulation.divergedAt, partials: this.partials, shape: this.shape,
-    }, rows.length, paths);
+    }, rows.length, paths, plan.leafPaths);
     encoder.copyBufferToBuffer(this.partials, 0, this.readback, 0, bytes);
     ctx.device.queue.submit([encoder.finish()]);
     await this.readback.mapAsync(GPUMapMode.READ, 0, bytes);
     const partials = new Float32Array(this.readback.getMappedRange(0, bytes).slice(0));
     this.readback.unmap();
-    accumulator.add(step / this.spec.every, partials, blocks);
+    accumulator.add(step / this.spec.every, partials, blocks, chunk.offset / plan.leafPaths);
   }
 
   destroy(): void {

@@ -4,10 +4,16 @@
 // Rows per readout (src/simulate/sharpness.ts writes them in this order): each dynamics ×
 // (trace, top), then each pair × (trace, top) as per-path differences (paired standard errors).
 import type { ResolvedConfig } from '../config/schema.js';
-import { combinePartials } from '../analysis/statistics.js';
 import { compareSeries } from '../analysis/comparisons.js';
 import type { Plan } from './plan.js';
 import { SHARPNESS_OBSERVABLES, type RunResult, type SeriesStats, type SharpnessSeries } from './result.js';
+import { SlotMoments, rowSummary } from './momentTree.js';
+
+/** What a checkpoint or a shard keeps of the readouts (docs/model.md §9). */
+export interface SharpnessState {
+  readouts: number;
+  stacks: Float64Array;
+}
 
 /** Readout steps 0, every, 2·every, … up to the run's last recorded step. */
 export function sharpnessReadouts(plan: Pick<Plan, 'lastStep'>, every: number): number {
@@ -19,41 +25,40 @@ export function sharpnessRowsPerReadout(plan: Pick<Plan, 'dynamics' | 'pairs'>):
 }
 
 export class SharpnessAccumulator {
-  /** (count, sum, m2, _) per readout and row, combined in float64. */
-  private readonly moments: Float64Array;
+  /** Per readout: the canonical tree of the blocks reduced so far (as for the records). */
+  private readonly moments: SlotMoments;
   private readonly rows: number;
   /** Readouts that have at least one reduced chunk. */
   private readouts = 0;
 
   constructor(private readonly plan: Plan, private readonly every: number) {
     this.rows = sharpnessRowsPerReadout(plan);
-    this.moments = new Float64Array(sharpnessReadouts(plan, every) * this.rows * 4);
+    this.moments = new SlotMoments(sharpnessReadouts(plan, every), this.rows);
   }
 
-  /** Adds one chunk's partials of readout `readout` ((count, sum, m2, _) per row and block, row-major). */
-  add(readout: number, partials: Float32Array, blocks: number): void {
-    const pair = new Float64Array(8);
-    for (let row = 0; row < this.rows; row++) {
-      const start = row * blocks * 4;
-      const chunk = combinePartials(partials.subarray(start, start + blocks * 4));
-      const at = (readout * this.rows + row) * 4;
-      pair.set(this.moments.subarray(at, at + 4), 0);
-      pair.set([chunk.count, chunk.sum, chunk.m2, 0], 4);
-      const merged = combinePartials(pair);
-      this.moments.set([merged.count, merged.sum, merged.m2, 0], at);
-    }
+  /**
+   * Adds one chunk's partials of readout `readout` ((count, sum, m2, _) per row and block,
+   * row-major) of blocks firstBlock, firstBlock + 1, … of the run.
+   */
+  add(readout: number, partials: Float32Array, blocks: number, firstBlock: number): void {
+    this.moments.addBlocks(readout, partials, 0, blocks, firstBlock);
     this.readouts = Math.max(this.readouts, readout + 1);
   }
 
-  private stats(readout: number, row: number) {
-    const at = (readout * this.rows + row) * 4;
-    return combinePartials(this.moments.subarray(at, at + 4));
+  state(): SharpnessState {
+    return { readouts: this.readouts, stacks: this.moments.state() };
   }
 
-  private series(row: number): SeriesStats & { count: number[] } {
+  /** Adds saved blocks that follow every block held (see RecordAccumulator.append). */
+  append(state: SharpnessState): void {
+    this.moments.append(state.stacks);
+    this.readouts = Math.max(this.readouts, state.readouts);
+  }
+
+  private series(totals: Float64Array[], row: number): SeriesStats & { count: number[] } {
     const out = { mean: [] as number[], stderr: [] as number[], count: [] as number[] };
     for (let r = 0; r < this.readouts; r++) {
-      const m = this.stats(r, row);
+      const m = rowSummary(totals[r], row);
       out.mean.push(m.mean);
       out.stderr.push(m.stderr);
       out.count.push(m.count);
@@ -66,11 +71,12 @@ export class SharpnessAccumulator {
    * `run.comparisons`; call after RecordAccumulator.toRun, which rebuilds both.
    */
   toRun(run: RunResult, config: ResolvedConfig): void {
+    const totals = this.moments.totals(this.readouts);
     const t = Array.from({ length: this.readouts }, (_, r) => r * this.every * config.eta);
     const kinds = SHARPNESS_OBSERVABLES.length;
     this.plan.dynamics.forEach((name, d) => {
-      const trace = this.series(d * kinds);
-      const top = this.series(d * kinds + 1);
+      const trace = this.series(totals, d * kinds);
+      const top = this.series(totals, d * kinds + 1);
       const sharpness: SharpnessSeries = {
         t,
         trace: { mean: trace.mean, stderr: trace.stderr },
@@ -85,7 +91,7 @@ export class SharpnessAccumulator {
         const a = run.series[algorithm]?.sharpness?.[observable];
         const s = run.series[model]?.sharpness?.[observable];
         if (!a || !s) return;
-        const difference = this.series((this.plan.dynamics.length + p) * kinds + o);
+        const difference = this.series(totals, (this.plan.dynamics.length + p) * kinds + o);
         const { relMaxError, band, weakError, weakErrorStderr } = compareSeries({
           algorithm: a.mean,
           model: s.mean,

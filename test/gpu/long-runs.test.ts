@@ -1,6 +1,6 @@
 // docs/model.md §9 on the GPU: a run resumed from any of its checkpoints, and a run merged
-// from shards, give the same `runs` as one uninterrupted run over all paths, bit for bit — for
-// the thread-per-path kernels (two ρ, several windows), a network on the workgroup kernels,
+// from shards, give the same `runs` (sharpness readouts of §8 included) as one uninterrupted
+// run over all paths, bit for bit — for the thread-per-path kernels (two ρ, several windows), a network on the workgroup kernels,
 // and an order ladder (a job of several simulate() calls).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
@@ -21,7 +21,7 @@ const QUADRATIC = resolveConfig({
   problem: { kind: 'quadratic', hessian: { wishart: { dim: 5, seed: 4 } } },
   x0: { normal: { std: 1, seed: 2 } }, noise: { sigma: 0.2 }, eta: 0.02, rho: [0.05, 0.2],
   steps: 60, recordEvery: 3, paths: 1000, seed: 9, algorithms: ['SAM', 'USAM'], models: ['SAM-SDE', 'USAM-SDE'],
-  samInner: 3, divergeAbove: 4,
+  samInner: 3, divergeAbove: 4, sharpness: { every: 6, probes: 2, iterations: 3 },
 });
 
 /** Every checkpoint a run takes when it saves at every record boundary (windows of one slice). */
@@ -94,6 +94,7 @@ describe('shards and merge (docs/model.md §9)', () => {
     const ctx = gpu();
     await ctx.scoped('long-runs: shards', async () => {
       const whole = await simulate(ctx, sources, QUADRATIC);
+      expect(whole.runs[1].series['SAM-SDE'].sharpness!.top.mean.length).toBe(11); // readouts at 0, 6, …, 60
       for (const count of [1, 2, 3, 7]) {
         const shards = [];
         for (let index = count - 1; index >= 0; index--) {
