@@ -2,6 +2,7 @@
 // parameters (mirrored in the URL), validates them, hands a run request to the run controller,
 // and hands whatever result there is (streaming, finished, cancelled or imported) to the views.
 // The adapter card and the diagnostics come in through slots (they live in index.html).
+// Runs save checkpoints in IndexedDB; a saved, unfinished run is offered for Resume (issue 11).
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GpuContext } from '../../src/gpu/device.js';
@@ -20,6 +21,8 @@ import type { OrderSpec } from '../../src/experiments/registry.js';
 import { jsonErrorAt } from '../lib/json-place.js';
 import { resultToJson } from '../lib/result-io.js';
 import { CUSTOM_ID, decodeState, encodeState } from '../lib/url-state.js';
+import { indexedDbStore } from '../lib/checkpoint-store.js';
+import { PageCheckpoints, pageJob, resumeRefusal, type Offer } from '../lib/page-checkpoints.js';
 import './experiment-picker.js';
 import './parameter-panel.js';
 import './run-controller.js';
@@ -29,6 +32,7 @@ import './error-rho-view.js';
 import './saddle-view.js';
 import './order-view.js';
 import './claim-checks.js';
+import './resume-offer.js';
 import type { RunRequest, SamRunController } from './run-controller.js';
 
 declare global {
@@ -96,7 +100,13 @@ export class SamApp extends LitElement {
   @state() private linkError = '';
   /** Set when an imported result's parameters were loaded into the panel (what, in words). */
   @state() private loadedFrom = '';
+  /** A saved run the page offers to resume (or refuses, saying why); hidden while a run is in progress. */
+  @state() private offer: Offer | undefined;
   @query('sam-run-controller') private controller!: SamRunController;
+  private readonly checkpoints = (() => {
+    const store = indexedDbStore();
+    return store && new PageCheckpoints(store);
+  })();
   private validation: Validation | undefined;
   private request: RunRequest | undefined;
   private size: SizeState = 'paper';
@@ -105,6 +115,7 @@ export class SamApp extends LitElement {
     super.connectedCallback();
     this.loadFromUrl(location.search);
     window.addEventListener('popstate', this.onPopState);
+    void this.refreshOffer();
   }
 
   disconnectedCallback(): void {
@@ -190,6 +201,7 @@ export class SamApp extends LitElement {
           plan: { kind, config, order: spec },
           pathSteps: plannedPathSteps(kind, config, spec),
           experimentId: experiment?.id,
+          identity: { job: pageJob(experiment, spec), config, search: this.stateSearch() ?? location.search },
           run: runFor(experiment, config, spec, this.quick),
         }
       : undefined;
@@ -214,7 +226,13 @@ export class SamApp extends LitElement {
    * run's η, ρ and steps come from its ladder).
    */
   private writeUrl(): void {
-    if (!this.values) return;
+    const search = this.stateSearch();
+    if (search !== undefined && search !== location.search) history.replaceState(null, '', search);
+  }
+
+  /** The page state as the URL carries it (see writeUrl). */
+  private stateSearch(): string | undefined {
+    if (!this.values) return undefined;
     const base = paramsFromConfig(this.baseConfig() ?? {});
     const params: Partial<ParamValues> = {};
     for (const key of Object.keys(this.values) as Array<keyof ParamValues>) {
@@ -226,14 +244,42 @@ export class SamApp extends LitElement {
     const order: Partial<OrderValues> | undefined = this.order && baseOrder
       ? Object.fromEntries(Object.entries(this.order).filter(([k, v]) => baseOrder[k as keyof OrderValues] !== v))
       : undefined;
-    const search = encodeState({
+    return encodeState({
       experiment: this.experimentId,
       quick: this.quick,
       params,
       config: this.experimentId === CUSTOM_ID ? parseConfigText(this.configText).config : undefined,
       order,
     });
-    if (search !== location.search) history.replaceState(null, '', search);
+  }
+
+  private async refreshOffer(): Promise<void> {
+    this.offer = await this.checkpoints?.offer();
+  }
+
+  /**
+   * Resume: loads the saved run's page state, lets the panel make its request, and continues
+   * from the checkpoint if that request is the same job and config; otherwise refuses, saying why.
+   */
+  private async resume(): Promise<void> {
+    const offer = this.offer;
+    if (offer?.state !== 'resumable' || this.running || !this.context) return;
+    this.loadFromUrl(offer.run.search);
+    await this.updateComplete;
+    // The controller must hold the new request before it starts: a request that changes under a run cancels it.
+    await this.controller.updateComplete;
+    const refusal = await resumeRefusal(offer, this.request?.identity, this.linkError || Object.values(this.validation?.errors ?? {}).join('; '));
+    if (refusal) {
+      this.offer = { state: 'refused', run: offer.run, reason: refusal };
+      return;
+    }
+    this.offer = undefined;
+    await this.controller.start({ stages: offer.saved.stages, fraction: offer.run.fraction, savedAt: offer.run.savedAt });
+  }
+
+  private async discard(): Promise<void> {
+    await this.checkpoints?.clear();
+    this.offer = undefined;
   }
 
   private selectExperiment(id: string): void {
@@ -275,6 +321,8 @@ export class SamApp extends LitElement {
     return html`<div class="layout">
       <div class="side">
         ${this.linkError ? html`<p class="error" role="alert" data-testid="link-error">${this.linkError}</p>` : nothing}
+        ${this.running ? nothing : html`<sam-resume-offer .offer=${this.offer} blocked=${this.context ? '' : 'Waiting for a GPU device (see the adapter card).'}
+          @resume=${() => void this.resume()} @discard=${() => void this.discard()}></sam-resume-offer>`}
         <sam-experiment-picker .entries=${pickerEntries()} selected=${this.experimentId} ?disabled=${this.running}
           @experiment-change=${(e: CustomEvent<{ id: string }>) => this.selectExperiment(e.detail.id)}></sam-experiment-picker>
         <sam-parameter-panel .values=${this.values} .errors=${errors} ?disabled=${this.running}
@@ -284,11 +332,12 @@ export class SamApp extends LitElement {
           @params-change=${(e: CustomEvent<{ values: ParamValues }>) => this.setValues(e.detail.values)}
           @preset=${(e: CustomEvent<{ quick: boolean }>) => this.applyPreset(e.detail.quick)}
           @config-text-change=${(e: CustomEvent<{ text: string }>) => this.setConfigText(e.detail.text)}></sam-parameter-panel>
-        <sam-run-controller .context=${this.context} .request=${this.request}
+        <sam-run-controller .context=${this.context} .request=${this.request} .checkpoints=${this.checkpoints}
           blocked=${errorCount > 0 ? `Fix the ${errorCount === 1 ? 'highlighted field' : `${errorCount} highlighted fields`} to run.` : ''}
           @run-state=${(e: CustomEvent<{ running: boolean }>) => {
             if (e.detail.running && this.shown) this.previous = this.shown;
             this.running = e.detail.running;
+            if (!e.detail.running) void this.refreshOffer();
           }}
           @run-update=${(e: CustomEvent<{ result: PageResult; request: RunRequest }>) => (this.shown = {
             result: e.detail.result,

@@ -2,11 +2,15 @@
 // (pending / complete / error), shows progress, elapsed time, path-steps per second and the
 // adapter, cancels (the partial result stays, marked cancelled), and streams the result out
 // while it grows. What a run is (simulate or a convergence-order sweep) comes in as `request`.
+// A request with an identity saves checkpoints (web/lib/page-checkpoints.ts) while it runs;
+// the slot is emptied when it finishes, and kept when it is cancelled or fails, for Resume.
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { adapterName, type GpuContext } from '../../src/gpu/device.js';
+import type { Checkpointer, RunCheckpoint } from '../../src/simulate/checkpoint.js';
 import type { Progress } from '../../src/simulate/runner.js';
+import { clockTime, type PageCheckpoints, type RunIdentity, type SaveReport } from '../lib/page-checkpoints.js';
 import type { PageResult } from '../lib/page-result.js';
 import { formatCount, formatDuration, progressText, type ProgressPlan } from '../lib/run-plan.js';
 
@@ -14,6 +18,15 @@ export interface RunHooks {
   signal: AbortSignal;
   onProgress: (progress: Progress) => void;
   onPartial: (result: PageResult) => void;
+  /** Saves the run's checkpoints (and hands a resumed run its saved stages). */
+  checkpoints?: Checkpointer;
+}
+
+/** A saved run to continue: its stages, and how far it was when saved. */
+export interface ResumeFrom {
+  stages: readonly RunCheckpoint[];
+  fraction: number;
+  savedAt: number;
 }
 
 export interface RunRequest {
@@ -25,6 +38,8 @@ export interface RunRequest {
   experimentId?: string;
   /** Path-steps the whole run does (what the status reports when it ends). */
   pathSteps: number;
+  /** The job and config its checkpoints are of, and the page state that makes it; absent: no checkpoints. */
+  identity?: RunIdentity;
   run: (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult>;
 }
 
@@ -86,9 +101,14 @@ export class SamRunController extends LitElement {
   @property({ attribute: false }) request: RunRequest | undefined;
   /** Why there is no request (shown beside the disabled button). */
   @property() blocked = '';
+  /** Where runs save their checkpoints; undefined: nowhere (no IndexedDB). */
+  @property({ attribute: false }) checkpoints: PageCheckpoints | undefined;
   @state() private live: Live = { fraction: 0, pathStepsPerSecond: 0 };
   @state() private elapsed = 0;
   @state() private finished: PageResult | undefined;
+  /** The last checkpoint of the run in progress or last run (or why it failed); and what it resumed from. */
+  @state() private lastSave: SaveReport | undefined;
+  @state() private resumedFrom: ResumeFrom | undefined;
   /** The request of the run in progress or last run (the Run button may already hold the next one). */
   private current: RunRequest | undefined;
   /** Path-steps per second of the last finished run on this page (the estimate's rate). */
@@ -101,10 +121,16 @@ export class SamRunController extends LitElement {
 
   private readonly task = new Task(this, {
     autoRun: false,
-    task: async ([request, ctx]: readonly [RunRequest, GpuContext], { signal }) => {
-      this.live = { fraction: 0, pathStepsPerSecond: 0 };
+    task: async ([request, ctx, resume]: readonly [RunRequest, GpuContext, ResumeFrom | undefined], { signal }) => {
+      this.live = { fraction: resume?.fraction ?? 0, pathStepsPerSecond: 0 };
       this.finished = undefined;
       this.current = request;
+      this.resumedFrom = resume;
+      this.lastSave = undefined;
+      const identity = request.identity;
+      const store = identity ? this.checkpoints : undefined;
+      const checkpoints = identity && store?.checkpointer(identity, request.label, () => this.live.fraction,
+        (report) => (this.lastSave = report), resume?.stages);
       this.startedAt = performance.now();
       this.elapsed = 0;
       this.timer = setInterval(() => (this.elapsed = (performance.now() - this.startedAt) / 1000), 200);
@@ -113,6 +139,7 @@ export class SamRunController extends LitElement {
       try {
         const result = await ctx.scoped('page.run', () => request.run(ctx, {
           signal,
+          checkpoints,
           onProgress: (p) => (this.live = { fraction: p.fraction, pathStepsPerSecond: p.pathStepsPerSecond, rho: p.rho, runIndex: p.runIndex }),
           onPartial: (partial) => {
             const now = performance.now();
@@ -121,6 +148,8 @@ export class SamRunController extends LitElement {
             this.emit(structuredClone(partial), false);
           },
         }));
+        // Finished: its result is on show, so the slot is emptied; a cancelled run keeps its checkpoint.
+        if (!result.cancelled) await store?.clear();
         this.finished = result;
         if (result.timing.pathSteps > 0 && result.timing.pathStepsPerSecond > 0) this.measuredRate = result.timing.pathStepsPerSecond;
         if (!result.cancelled) this.live = { ...this.live, fraction: 1 };
@@ -138,10 +167,10 @@ export class SamRunController extends LitElement {
     return this.task.status === TaskStatus.PENDING;
   }
 
-  /** Starts the current request; resolves when it has finished (or failed). */
-  async start(): Promise<void> {
+  /** Starts the current request (from a saved checkpoint when `resume` is given); resolves when it has finished (or failed). */
+  async start(resume?: ResumeFrom): Promise<void> {
     if (!this.request || !this.context || this.running) return;
-    const done = this.task.run([this.request, this.context]);
+    const done = this.task.run([this.request, this.context, resume]);
     // Focus goes to Cancel while the run lasts (the Run button is disabled), and back to Run after.
     await this.updateComplete;
     this.cancelButton?.focus();
@@ -218,9 +247,24 @@ export class SamRunController extends LitElement {
         <dt>Path-steps/s</dt><dd data-testid="run-rate" data-value=${this.live.pathStepsPerSecond}>${this.live.pathStepsPerSecond > 0 ? this.live.pathStepsPerSecond.toExponential(2) : '—'}</dd>
         <dt>Adapter</dt><dd data-testid="run-adapter">${this.context ? adapterName(this.context.adapter) : 'none'}</dd>
         <dt>Next run</dt><dd data-testid="run-next">${this.request ? this.request.label : 'none: the parameters need fixing'}</dd>
+        ${this.checkpointRow()}
         ${estimate ? html`<dt>Estimate</dt><dd data-testid="run-estimate" data-long=${String(estimate.long)}>${estimate.text}</dd>` : nothing}
       </dl>
     </section>`;
+  }
+
+  /** Where the run's checkpoints stand: every few seconds, the last one, or why one failed. */
+  private checkpointRow(): TemplateResult | typeof nothing {
+    if (!this.checkpoints || !this.current?.identity || this.task.status === TaskStatus.INITIAL) return nothing;
+    const save = this.lastSave;
+    const every = `every ${this.checkpoints.everySeconds} s`;
+    const text = !save
+      ? `${every}; none saved yet`
+      : 'error' in save
+        ? `${every}; the last save failed (${save.error}): a reload would lose this run`
+        : `${every}; last at ${clockTime(new Date(save.savedAt), new Date())} (${Math.floor(100 * save.fraction)} %, ${formatBytes(save.bytes)})`;
+    return html`<dt>Checkpoint</dt><dd data-testid="run-checkpoint" data-saved-at=${save && 'savedAt' in save ? save.savedAt : ''}
+      class=${save && 'error' in save ? 'warn' : ''}>${text}</dd>`;
   }
 
   private stateName(): string {
@@ -236,7 +280,9 @@ export class SamRunController extends LitElement {
     const request = this.request;
     return this.task.render({
       initial: () => (request ? 'Ready: press Run to start the next run below.' : ''),
-      pending: () => (this.live.fraction === 0 || !this.current
+      pending: () => (this.resumedFrom && this.live.fraction <= this.resumedFrom.fraction
+        ? `Resuming from the checkpoint saved at ${clockTime(new Date(this.resumedFrom.savedAt), new Date())}: compiling shaders and restoring…`
+        : this.live.fraction === 0 || !this.current
         ? 'Compiling shaders and starting…'
         : `Running. ${progressText(this.current.plan, { fraction: this.live.fraction, runIndex: this.live.runIndex ?? 0 })}`),
       complete: (result: PageResult) => (result.cancelled
@@ -246,4 +292,8 @@ export class SamRunController extends LitElement {
       error: (e: unknown) => html`<span class="error" data-testid="run-error">Run failed: ${e instanceof Error ? e.message : String(e)}</span>`,
     }) ?? '';
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
