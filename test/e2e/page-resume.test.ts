@@ -51,10 +51,13 @@ async function open(): Promise<void> {
 }
 
 /**
- * Waits until the run in progress ends, sampling its progress bar into `fractions`; fails with
- * the page's error if it failed.
+ * Waits until the run started by `press` has begun and ended, sampling its progress bar into
+ * `fractions`; fails with the page's error if it failed.
  */
-async function waitForEnd(fractions: number[] = []): Promise<PageResult> {
+async function runToEnd(press: () => Promise<void>, fractions: number[] = []): Promise<PageResult> {
+  await press();
+  // The status still shows the previous run's end until this one starts (Resume first loads and checks).
+  await expect.poll(state, { timeout: WAIT_MS, interval: 50 }).toBe('pending');
   await expect.poll(async () => {
     fractions.push(Number(await page.getByTestId('run-progress').getAttribute('data-fraction')));
     return state();
@@ -121,8 +124,7 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
   test('an uninterrupted run finishes and leaves no checkpoint behind', async () => {
     await open();
     expect(await offer().count()).toBe(0);
-    await page.getByTestId('run-button').click();
-    const result = await waitForEnd();
+    const result = await runToEnd(() => page.getByTestId('run-button').click());
     expect(result.cancelled).toBe(false);
     expect(result.runs).toHaveLength(2);
     expect(result.timing.pathSteps).toBe(PATH_STEPS);
@@ -141,9 +143,8 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
     await waitForAdapter(page);
     const saved = await expectResumable();
     await shot('offer');
-    await page.getByTestId('resume-button').click();
     const fractions: number[] = [];
-    const result = await waitForEnd(fractions);
+    const result = await runToEnd(() => page.getByTestId('resume-button').click(), fractions);
     expectContinuedFrom(saved, fractions);
     expect(result.cancelled).toBe(false);
     expect(JSON.parse(JSON.stringify(result.runs))).toEqual(JSON.parse(JSON.stringify(uninterrupted)));
@@ -167,9 +168,8 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
     await page.getByTestId('gpu-reacquire').click();
     await waitForAdapter(page);
     await expect.poll(() => page.getByTestId('resume-button').isEnabled(), { timeout: WAIT_MS }).toBe(true);
-    await page.getByTestId('resume-button').click();
     const fractions: number[] = [];
-    const result = await waitForEnd(fractions);
+    const result = await runToEnd(() => page.getByTestId('resume-button').click(), fractions);
     expectContinuedFrom(saved, fractions);
     expect(result.cancelled).toBe(false);
     expect(JSON.parse(JSON.stringify(result.runs))).toEqual(JSON.parse(JSON.stringify(uninterrupted)));
@@ -181,6 +181,7 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
     await runUntilCheckpoint();
     await page.getByTestId('cancel-button').click();
     await expect.poll(state, { timeout: WAIT_MS }).toBe('cancelled');
+    expect(await page.getByTestId('run-status').innerText()).toMatch(/Its last checkpoint \(\d{1,2} %\) is kept: Resume continues from there/);
     await expectResumable();
 
     // The saved page state now makes another config (seed 2): Resume refuses to continue it.
@@ -225,9 +226,8 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
     page = await tab();
     await open();
     const saved = await expectResumable();
-    await page.getByTestId('resume-button').click();
     const fractions: number[] = [];
-    const result = await waitForEnd(fractions);
+    const result = await runToEnd(() => page.getByTestId('resume-button').click(), fractions);
     expectContinuedFrom(saved, fractions);
     expect(result.cancelled).toBe(false);
     expect(JSON.parse(JSON.stringify(result.runs))).toEqual(JSON.parse(JSON.stringify(uninterrupted)));

@@ -287,7 +287,8 @@ export class SamRunController extends LitElement {
         : `Running. ${progressText(this.current.plan, { fraction: this.live.fraction, runIndex: this.live.runIndex ?? 0 })}`),
       complete: (result: PageResult) => (result.cancelled
         ? html`<span class="warn">Cancelled at ${Math.round(100 * this.live.fraction)} % overall: the result below keeps what finished
-            (${formatCount(result.timing.pathSteps)} path-steps).</span>`
+            (${formatCount(result.timing.pathSteps)} path-steps).${this.lastSave && 'savedAt' in this.lastSave
+              ? ` Its last checkpoint (${Math.floor(100 * this.lastSave.fraction)} %) is kept: Resume continues from there.` : ''}</span>`
         : `Done: ${formatCount(result.timing.pathSteps)} path-steps in ${result.timing.wallSeconds.toFixed(2)} s.`),
       error: (e: unknown) => html`<span class="error" data-testid="run-error">Run failed: ${e instanceof Error ? e.message : String(e)}</span>`,
     }) ?? '';
