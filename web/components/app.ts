@@ -20,6 +20,7 @@ import {
 import type { OrderSpec } from '../../src/experiments/registry.js';
 import { jsonErrorAt } from '../lib/json-place.js';
 import { resultToJson } from '../lib/result-io.js';
+import { hasSharpness } from '../lib/plot-data.js';
 import { CUSTOM_ID, decodeState, encodeState } from '../lib/url-state.js';
 import { indexedDbStore } from '../lib/checkpoint-store.js';
 import { PageCheckpoints, pageJob, resumeRefusal, type Offer } from '../lib/page-checkpoints.js';
@@ -28,6 +29,7 @@ import './parameter-panel.js';
 import './run-controller.js';
 import './result-io.js';
 import './trajectory-view.js';
+import './sharpness-view.js';
 import './error-rho-view.js';
 import './saddle-view.js';
 import './order-view.js';
@@ -425,7 +427,8 @@ export class SamApp extends LitElement {
       ${kind === 'validation' || streamingRung ? html`<sam-error-rho-view .result=${r}></sam-error-rho-view>` : nothing}
       ${!streamingRung && experiment && (kind === 'order' ? (r.order?.etas.length ?? 0) >= 2 : r.runs.length > 0) ? html`<sam-claim-checks .experiment=${experiment} .result=${r}></sam-claim-checks>` : nothing}
       <sam-trajectory-view .result=${r} .previous=${this.previous?.result}
-        previousLabel=${this.previous ? (this.previous.source.kind === 'import' ? this.previous.source.name : `the earlier run (${this.previous.source.label})`) : ''}></sam-trajectory-view>`;
+        previousLabel=${this.previous ? (this.previous.source.kind === 'import' ? this.previous.source.name : `the earlier run (${this.previous.source.label})`) : ''}></sam-trajectory-view>
+      ${hasSharpness(r) ? html`<sam-sharpness-view .result=${r}></sam-sharpness-view>` : nothing}`;
   }
 
   /** The banner's size sentence: paths, steps, η and ρ (or the η steps an order run finished). */
