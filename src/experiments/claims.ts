@@ -5,7 +5,7 @@ import type { Comparison, RunResult, SimulationResult } from '../simulate/result
 import type { OrderSummary } from './order.js';
 import type { SaddleResult, EscapeSeries } from './saddle.js';
 import { trapRadius } from './saddle.js';
-import type { Experiment } from './types.js';
+import type { Experiment, SharpnessClaims } from './types.js';
 
 export interface ClaimCheck {
   statement: string;
@@ -203,9 +203,93 @@ export function orderChecks(order: OrderSummary): ClaimCheck[] {
   return checks;
 }
 
+// ---- sharpness (docs/model.md §8) ----
+
+/** The mean loss at each sharpness readout of one dynamics (readouts sit on recorded steps; NaN if not recorded). */
+export function readoutLosses(run: RunResult, name: string): number[] {
+  const series = run.series[name];
+  const sharpness = series?.sharpness;
+  if (!sharpness) return [];
+  return sharpness.t.map((t) => {
+    const record = run.t.findIndex((tr) => Math.abs(tr - t) <= 1e-9 * Math.max(1, Math.abs(t)));
+    return record < 0 ? NaN : series.loss.mean[record];
+  });
+}
+
+/**
+ * A readout value at loss `level`, interpolated linearly in the loss between the two readouts
+ * where the mean loss first falls to `level` (in time order); NaN if it never does.
+ */
+export function valueAtLoss(losses: readonly number[], values: readonly number[], level: number): number {
+  for (let k = 0; k < losses.length; k++) {
+    if (!(losses[k] <= level)) continue;
+    if (k === 0 || losses[k] === level) return values[k];
+    const w = (losses[k - 1] - level) / (losses[k - 1] - losses[k]);
+    return values[k - 1] + w * (values[k] - values[k - 1]);
+  }
+  return NaN;
+}
+
+function sharpnessComparison(run: RunResult, algorithm: string, model: string, observable: 'trace' | 'top'): Comparison | undefined {
+  return run.comparisons.find((c) => c.algorithm === algorithm && c.model === model && c.observable === observable);
+}
+
+export function sharpnessChecks(result: SimulationResult, claims: SharpnessClaims): ClaimCheck[] {
+  const eta = result.config.eta;
+  const runs = [...result.runs].sort((a, b) => a.rho - b.rho);
+  const tracking: string[] = [];
+  let trackingHolds: boolean | null = null;
+  for (const a of result.config.algorithms) {
+    for (const run of runs) {
+      for (const observable of ['trace', 'top'] as const) {
+        const own = sharpnessComparison(run, a, ownModel(a), observable);
+        if (!own) continue;
+        const sgd = a === 'SGD' ? undefined : sharpnessComparison(run, a, 'SGD-SDE', observable);
+        const beaten = sgd === undefined || run.rho <= eta
+          || own.relMaxError <= sgd.relMaxError + TIE_SE * (relStderr(own) + relStderr(sgd));
+        trackingHolds = (trackingHolds ?? true) && own.relMaxError <= claims.tracking && beaten;
+        tracking.push(`${a} ${observable} ρ=${run.rho}: ${fmt(own.relMaxError)}${sgd ? ` (SGD-SDE ${fmt(sgd.relMaxError)})` : ''}`);
+      }
+    }
+  }
+  const flatness: string[] = [];
+  let flatnessHolds: boolean | null = null;
+  for (const run of runs.filter((r) => r.rho > eta)) {
+    for (const [name, reference] of [...SAM_FAMILY.map((a) => [a, 'SGD']), ...SAM_FAMILY.map((a) => [`${a}-SDE`, 'SGD-SDE'])]) {
+      const own = run.series[name]?.sharpness;
+      const ref = run.series[reference]?.sharpness;
+      if (!own || !ref) continue;
+      const losses = readoutLosses(run, name);
+      const refLosses = readoutLosses(run, reference);
+      const level = Math.max(finalValue(losses), finalValue(refLosses));
+      const top = valueAtLoss(losses, own.top.mean, level);
+      const refTop = valueAtLoss(refLosses, ref.top.mean, level);
+      const gap = 1 - top / refTop;
+      const ok = Number.isFinite(gap) && gap >= claims.flatterBy;
+      flatnessHolds = (flatnessHolds ?? true) && ok;
+      flatness.push(`ρ=${run.rho} at loss ${fmt(level)}: ${name} ${fmt(top)} vs ${reference} ${fmt(refTop)} (${fmt(100 * gap)} % lower)${ok ? '' : ' ✗'}`);
+    }
+  }
+  return [
+    {
+      statement: `Each SDE reproduces its algorithm's sharpness: relMaxError on the Hessian trace and top eigenvalue ≤ ${claims.tracking} `
+        + 'at every ρ, and not above the SGD SDE\'s wherever ρ > η (ties within 2 Monte Carlo standard errors)',
+      holds: trackingHolds,
+      measured: tracking.join('; ') || 'no own-model pair with sharpness readouts',
+    },
+    {
+      statement: `Where ρ > η, USAM, DNSAM, SAM and their SDEs are flatter than SGD (resp. SGD-SDE) at matched loss: top eigenvalue `
+        + `at the higher of the two final mean losses lower by at least ${100 * claims.flatterBy} %`,
+      holds: flatnessHolds,
+      measured: flatness.join('; ') || 'needs SGD and the SAM family with sharpness readouts at some ρ > η',
+    },
+  ];
+}
+
 /** The checks for an experiment's result document. */
 export function claimChecks(experiment: Experiment, document: SimulationResult & { order?: OrderSummary }): ClaimCheck[] {
+  const sharpness = experiment.sharpnessClaims ? sharpnessChecks(document, experiment.sharpnessClaims) : [];
   if (experiment.kind === 'order') return document.order ? orderChecks(document.order) : [];
-  if (experiment.kind === 'saddle') return saddleChecks(document as SaddleResult);
-  return validationChecks(document);
+  if (experiment.kind === 'saddle') return [...saddleChecks(document as SaddleResult), ...sharpness];
+  return [...validationChecks(document), ...sharpness];
 }

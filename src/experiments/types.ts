@@ -24,6 +24,20 @@ export interface SaddleSpec {
 
 export type ExperimentKind = 'validation' | 'saddle' | 'order';
 
+/**
+ * Claims on the sharpness readouts (docs/model.md §8) of an experiment whose config has
+ * `sharpness`, checked besides its kind's own (src/experiments/claims.ts, sharpnessChecks).
+ */
+export interface SharpnessClaims {
+  /** Each SDE reproduces its algorithm's trace and top-eigenvalue trajectories: relMaxError at most this. */
+  tracking: number;
+  /**
+   * Where ρ > η: at matched loss (the higher of the two final mean losses), USAM, DNSAM, SAM and
+   * their SDEs have a top eigenvalue below SGD's (resp. SGD-SDE's) by at least this fraction.
+   */
+  flatterBy: number;
+}
+
 export interface Experiment {
   id: string;
   title: string;
@@ -38,6 +52,7 @@ export interface Experiment {
   quick: Record<string, unknown>;
   order?: OrderSpec;
   saddle?: SaddleSpec;
+  sharpnessClaims?: SharpnessClaims;
   /** Problem kinds this experiment needs beyond quadratic/saddle (it runs once the schema has them). */
   requires?: string[];
   /**

@@ -9,6 +9,7 @@ import type { ExperimentKind } from '../experiments/types.js';
 import type { Figure } from './figures/common.js';
 import { orderFigure } from './figures/order.js';
 import { saddleFigures } from './figures/saddle.js';
+import { sharpnessFigures } from './figures/sharpness.js';
 import { trajectoriesFigure, validationFigures } from './figures/validation.js';
 
 export type { Figure } from './figures/common.js';
@@ -17,9 +18,11 @@ export type { Figure } from './figures/common.js';
 export function documentFigures(document: ExperimentDocument, kind?: ExperimentKind): Figure[] {
   const as = kind ?? (document.order ? 'order' : document.escape ? 'saddle' : 'validation');
   if (as === 'order') return document.order ? [orderFigure(document.order)] : [];
-  if (as === 'saddle' && document.escape) return saddleFigures(document as SaddleResult);
+  // docs/model.md §8: any run with sharpness readouts also gets their figures.
+  if (as === 'saddle' && document.escape) return [...saddleFigures(document as SaddleResult), ...sharpnessFigures(document)];
   if (document.runs.length === 0) return [];
-  return document.runs.some((r) => r.comparisons.length > 0) ? validationFigures(document) : [trajectoriesFigure(document)];
+  const main = document.runs.some((r) => r.comparisons.length > 0) ? validationFigures(document) : [trajectoriesFigure(document)];
+  return [...main, ...sharpnessFigures(document)];
 }
 
 /** Writes `<name>.svg` and `<name>.csv` for each figure; returns the paths written. */
