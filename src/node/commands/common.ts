@@ -56,7 +56,9 @@ export async function withGpuJob<T>(
   const bar = progress
     ? new cliProgress.SingleBar({
         stream: process.stderr,
-        format: `${label} {bar} {percentage}% | ρ={rho} step {step} | {rate} path-steps/s | {elapsed}s`,
+        format: `${label} {bar} {percentage}% | ρ={rho} step {step} | {rate} path-steps/s | {elapsed}s | ETA {eta_formatted}`,
+        // The ETA from the rate over the last 100 updates (path-steps grow linearly in time).
+        etaBuffer: 100,
         hideCursor: true,
         noTTYOutput: true,
         notTTYSchedule: 5000,
