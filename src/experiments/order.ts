@@ -176,6 +176,7 @@ export async function runOrder(
       signal: options.signal,
       targetSliceSeconds: options.targetSliceSeconds,
       onPartial: options.onPartial,
+      onSetup: options.onSetup,
       checkpoints: options.checkpoints,
       onProgress: options.onProgress && ((p) => options.onProgress!({
         ...p, runIndex: j, fraction: (done + p.fraction * weights[j]) / total,

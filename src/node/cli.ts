@@ -16,7 +16,7 @@ import { SHARD_FILE, cancelledNote, openCheckpoints, readSavedJob, removeCheckpo
 import { DEFAULT_CHECKPOINT_SECONDS, withGpuJob } from './commands/common.js';
 import { formatSummary } from './summary.js';
 import { registerNodeDatasets } from './datasets.js';
-import { ExperimentInputError, isExperimentId, listCommand, orderCommand, runExperimentCommand } from './commands/experiments.js';
+import { ExperimentInputError, dryRun, isExperimentId, listCommand, orderCommand, runExperimentCommand } from './commands/experiments.js';
 import { reportCommand } from './commands/report.js';
 import { registerHeadless } from './commands/headless.js';
 
@@ -57,7 +57,7 @@ export function readConfigFile(path: string): unknown {
 
 interface RunOptions {
   out?: string; paths?: number; steps?: number; seed?: number; quick?: boolean; png?: boolean;
-  adapter: AdapterChoice; progress: boolean; checkpointEvery: number; resume?: boolean; shard?: ShardOption;
+  adapter: AdapterChoice; progress: boolean; checkpointEvery: number; resume?: boolean; shard?: ShardOption; dryRun?: boolean;
 }
 
 interface ShardOption { index: number; count: number }
@@ -78,7 +78,12 @@ async function runCommand(configPath: string, options: RunOptions): Promise<numb
   if (options.quick) throw new InputError('--quick applies to registered experiments (see `sam-sde list`), not to a config file');
   const overrides: ConfigOverrides = { paths: options.paths, steps: options.steps, seed: options.seed };
   const config = resolveConfig(readConfigFile(configPath), overrides);
-  const outDir = resolve(options.out ?? join('out', basename(configPath).replace(/\.json$/i, '')));
+  const name = basename(configPath).replace(/\.json$/i, '');
+  const outDir = resolve(options.out ?? join('out', name));
+  if (options.dryRun) {
+    if (options.shard) throw new InputError('--dry-run estimates the whole run: leave out --shard');
+    return dryRun({ id: name, title: name, description: '', claim: '', kind: 'validation', config: {}, quick: {} }, config, options);
+  }
   let range: PathRange | undefined;
   if (options.shard) {
     try {
@@ -178,6 +183,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .option('--no-progress', 'no progress bar on stderr')
     .option('--checkpoint-every <seconds>', 'write DIR/checkpoint every SECONDS (0: never)', integerOption('--checkpoint-every'), DEFAULT_CHECKPOINT_SECONDS)
     .option('--resume', 'continue from DIR/checkpoint (the same config and options)')
+    .option('--dry-run', 'print the plan and an estimate of the duration from a short calibration on this adapter, and stop')
     .option('--shard <I/N>', 'config files only: simulate the I-th of N path ranges (0-based) and write DIR/shard.samsde for `merge`', shardOption)
     .action(async (config, options) => setExit(await runCommand(config, options)));
   program
@@ -204,6 +210,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .option('--no-progress', 'no progress bar on stderr')
     .option('--checkpoint-every <seconds>', 'write DIR/checkpoint every SECONDS (0: never)', integerOption('--checkpoint-every'), DEFAULT_CHECKPOINT_SECONDS)
     .option('--resume', 'continue from DIR/checkpoint (the same config and options)')
+    .option('--dry-run', 'print the plan and an estimate of the duration from a short calibration on this adapter, and stop')
     .action(async (config, options) => setExit(await orderCommand(config, options, readConfigFile)));
   program
     .command('report')
@@ -212,6 +219,7 @@ export function buildProgram(setExit: (code: number) => void, argv: readonly str
     .option('--quick', 'the reduced sizes (each experiment under a minute on a 2-core software GPU)')
     .option('--only <ids>', 'comma-separated experiment ids (default: all)')
     .option('--rerender', 'rebuild the figures and REPRODUCTION.md from DIR\'s saved results, without simulating')
+    .option('--dry-run', 'print each experiment\'s size and an estimate of its duration (a short calibration each), run nothing')
     .option('--png', 'also PNG copies of the figures (headless Chromium)')
     .option('--adapter <choice>', 'auto | swiftshader | system', adapterOption, 'auto')
     .action(async (options) => setExit(await reportCommand(options, argv.slice(2))));

@@ -129,6 +129,22 @@ describe('checkpoint and resume', () => {
   });
 });
 
+describe('estimates (issue 13 item 2)', () => {
+  test('run --dry-run prints the plan and a calibrated estimate, and writes nothing', async () => {
+    const out = join(dir, 'dry');
+    const outcome = await runCli(['run', config, '--dry-run', '--out', out]);
+    expectCode(outcome, 0, 'run --dry-run');
+    expect(outcome.stdout).toContain('config: 600 paths × 2000 steps × 2 ρ × 2 dynamics');
+    const match = /estimate: (.+) of stepping \+ (.+) of set-up \(calibrated over ([\d.]+) s of stepping, ([\d.]+) % of the job, ([\d.e+-]+) path-steps\/s\)/.exec(outcome.stdout);
+    expect(match, outcome.stdout).not.toBeNull();
+    expect(Number(match![4])).toBeGreaterThan(0);
+    expect(Number(match![5])).toBeGreaterThan(0);
+    expect(existsSync(out)).toBe(false);
+    const refused = await runCli(['run', config, '--dry-run', '--shard', '0/2']);
+    expectCode(refused, 2, '--dry-run with --shard');
+  });
+});
+
 describe('shards and merge', () => {
   test('3 shards as parallel processes, merged: the same runs; bad merges refused', async () => {
     const shards = [0, 1, 2].map((i) => join(dir, `shard-${i}`));

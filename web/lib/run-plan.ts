@@ -50,14 +50,8 @@ export function formatCount(n: number): string {
   return `${m.toFixed(2)}·10${String(e).split('').map((c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)] ?? c).join('')}`;
 }
 
-/** A duration in words: 40 s, 12 min, 3.5 h, 2.1 days. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return 'unknown';
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 48 * 3600) return `${Number((seconds / 3600).toPrecision(2))} h`;
-  return `${Number((seconds / 86400).toPrecision(2))} days`;
-}
+/** A duration in words: 40 s, 12 min, 3.5 h, 2.1 days (shared with the CLI's estimates). */
+export { formatDuration } from '../../src/experiments/estimate.js';
 
 /** A parameter value for text: at most 4 significant digits. */
 export const short = (x: number): string => String(Number(x.toPrecision(4)));

@@ -14,6 +14,7 @@ import { loadShaderSources } from '../shaders.js';
 import type { AdapterChoice } from '../gpu.js';
 import { DEFAULT_CHECKPOINT_SECONDS, EXIT_FAILURE, EXIT_OK, reportMissingProblem, withGpuJob, writeDocument } from './common.js';
 import { cancelledNote, openCheckpoints, removeCheckpoint } from '../checkpoints.js';
+import { estimateRun, formatEstimate } from '../../experiments/estimate.js';
 
 export interface ExperimentRunOptions {
   out?: string;
@@ -21,6 +22,8 @@ export interface ExperimentRunOptions {
   checkpointEvery?: number;
   /** Continue from DIR/checkpoint. */
   resume?: boolean;
+  /** Print the plan and a calibrated estimate of the run's duration instead of running it. */
+  dryRun?: boolean;
   paths?: number;
   steps?: number;
   seed?: number;
@@ -85,6 +88,7 @@ async function runAndWrite(
 ): Promise<number> {
   // A config that cannot measure an order fails here, before the GPU is acquired.
   if (experiment.kind === 'order') checkOrderConfig(config);
+  if (options.dryRun) return dryRun(experiment, config, options);
   // The job's identity besides its config: the experiment, and an order ladder's spec.
   const job = `${experiment.kind ?? 'run'} ${experiment.id}${experiment.order ? ` ${JSON.stringify(experiment.order)}` : ''}`;
   const { checkpointer } = await openCheckpoints(outDir, { kind: 'checkpoint', job, config }, {
@@ -104,6 +108,25 @@ async function runAndWrite(
     + `figures: ${written.figures.map((f) => basename(f)).join(', ')}${written.pngs.length ? `, ${written.pngs.map((f) => basename(f)).join(', ')}` : ''}\n`
     + (written.pngSkipped ? `no PNG: ${written.pngSkipped}\n` : ''));
   return document.cancelled ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** The size of a job in words (what `--dry-run` and `report --dry-run` print). */
+export function describeJob(experiment: Experiment, config: ResolvedConfig): string {
+  const dynamics = config.algorithms.length + config.models.length;
+  const size = experiment.order
+    ? `η ladder ${experiment.order.etas.join(', ')} to T = ${experiment.order.horizon}`
+    : `${config.steps} steps`;
+  return `${experiment.id}: ${config.paths} paths × ${size} × ${config.rho.length} ρ × ${dynamics} dynamics` +
+    `${experiment.kind === 'saddle' ? ' (two passes)' : ''}${config.sharpness ? `, sharpness every ${config.sharpness.every} steps` : ''}`;
+}
+
+/** `--dry-run`: the plan and a calibrated estimate (src/experiments/estimate.ts); nothing is written. */
+export async function dryRun(experiment: Experiment, config: ResolvedConfig, options: ExperimentRunOptions): Promise<number> {
+  const sources = loadShaderSources();
+  const estimate = await withGpuJob(options.adapter, false, experiment.id, (hooks) =>
+    estimateRun(hooks.context, sources, experiment, config, { signal: hooks.signal }));
+  process.stdout.write(`${describeJob(experiment, config)}\n${formatEstimate(estimate)}\n`);
+  return EXIT_OK;
 }
 
 /** `sam-sde run <id>`: a registered experiment at full or --quick size. */

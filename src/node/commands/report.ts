@@ -13,7 +13,9 @@ import { loadShaderSources } from '../shaders.js';
 import { selectVulkanDriver, type AdapterChoice } from '../gpu.js';
 import { buildReport, type ReportContext, type ReportEntry } from '../report.js';
 import { EXIT_FAILURE, EXIT_OK, withGpuJob, writeDocument } from './common.js';
-import { ExperimentInputError } from './experiments.js';
+import { ExperimentInputError, describeJob } from './experiments.js';
+import { estimateRun, formatDuration, formatEstimate } from '../../experiments/estimate.js';
+import { adapterName } from '../../gpu/device.js';
 
 export interface ReportOptions {
   out?: string;
@@ -23,6 +25,7 @@ export interface ReportOptions {
   png?: boolean;
   adapter: AdapterChoice;
   progress: boolean;
+  dryRun?: boolean;
 }
 
 /** Whether Node will get SwiftShader (no GPU device with a Vulkan driver), before acquiring it. */
@@ -63,6 +66,7 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
     }
   }
   const sources = loadShaderSources();
+  if (options.dryRun) return dryRunReport(runnable, options, quick);
   let adapter: AdapterReport | undefined;
   await withGpuJob(options.adapter, false, 'report', async ({ context, signal }) => {
     adapter = context.adapter;
@@ -93,6 +97,25 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
   };
   finishReport(dir, experiments, entries, context);
   return entries.some((e) => e.status === 'failed') ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** `report --dry-run`: each experiment's size and calibrated estimate, and the total. */
+async function dryRunReport(
+  runnable: { experiment: Experiment; config: ReturnType<typeof resolveExperiment> }[], options: ReportOptions, quick: boolean,
+): Promise<number> {
+  const sources = loadShaderSources();
+  let total = 0;
+  await withGpuJob(options.adapter, false, 'report --dry-run', async ({ context, signal }) => {
+    process.stdout.write(`adapter: ${adapterName(context.adapter)}${quick ? ' (--quick sizes)' : ''}\n`);
+    for (const { experiment, config } of runnable) {
+      if (signal.aborted) break;
+      const estimate = await context.scoped(experiment.id, () => estimateRun(context, sources, experiment, config, { signal }));
+      total += estimate.steppingSeconds + estimate.setupSeconds;
+      process.stdout.write(`${describeJob(experiment, config)}\n  ${formatEstimate(estimate)}\n`);
+    }
+  });
+  process.stdout.write(`total: about ${formatDuration(total)} (set-up counted once per experiment; the report compiles each kernel once)\n`);
+  return EXIT_OK;
 }
 
 /** The run log beside REPRODUCTION.md, so that --rerender can rebuild it without simulating. */
