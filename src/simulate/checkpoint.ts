@@ -93,6 +93,15 @@ export interface SavedJob extends SavedJobHeader {
   stages: RunCheckpoint[];
 }
 
+/**
+ * The job of a saved run besides its config, named alike by the CLI and the page: `run` for a
+ * config, else the experiment's kind and id, and an order ladder's spec (which can be edited).
+ */
+export function jobName(experiment?: { kind?: string; id: string }, order?: unknown): string {
+  if (!experiment) return 'run';
+  return `${experiment.kind ?? 'run'} ${experiment.id}${order ? ` ${JSON.stringify(order)}` : ''}`;
+}
+
 /** A checkpoint or shard file that cannot be used, and why. */
 export class SavedJobError extends Error {}
 

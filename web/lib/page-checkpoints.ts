@@ -8,7 +8,7 @@
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import type { OrderSpec } from '../../src/experiments/types.js';
 import {
-  Checkpointer, SavedJobError, configHash, decodeSavedJob, encodeSavedJob, type RunCheckpoint, type SavedJob,
+  Checkpointer, SavedJobError, configHash, decodeSavedJob, encodeSavedJob, jobName, type RunCheckpoint, type SavedJob,
 } from '../../src/simulate/checkpoint.js';
 import { STORED_RUN_FORMAT, type CheckpointStore, type StoredRun } from './checkpoint-store.js';
 
@@ -32,8 +32,7 @@ export interface RunIdentity {
  * lets the user edit.
  */
 export function pageJob(experiment: { kind?: string; id: string } | undefined, order?: OrderSpec): string {
-  if (!experiment) return 'run';
-  return `${experiment.kind ?? 'run'} ${experiment.id}${order ? ` ${JSON.stringify(order)}` : ''}`;
+  return jobName(experiment, order);
 }
 
 /** What the page offers on load: a saved run to resume, or one it refuses and why. */

@@ -15,6 +15,7 @@ import type { AdapterChoice } from '../gpu.js';
 import { DEFAULT_CHECKPOINT_SECONDS, EXIT_FAILURE, EXIT_OK, reportMissingProblem, withGpuJob, writeDocument } from './common.js';
 import { cancelledNote, openCheckpoints, removeCheckpoint } from '../checkpoints.js';
 import { estimateRun, formatEstimate } from '../../experiments/estimate.js';
+import { jobName } from '../../simulate/checkpoint.js';
 
 export interface ExperimentRunOptions {
   out?: string;
@@ -89,8 +90,7 @@ async function runAndWrite(
   // A config that cannot measure an order fails here, before the GPU is acquired.
   if (experiment.kind === 'order') checkOrderConfig(config);
   if (options.dryRun) return dryRun(experiment, config, options);
-  // The job's identity besides its config: the experiment, and an order ladder's spec.
-  const job = `${experiment.kind ?? 'run'} ${experiment.id}${experiment.order ? ` ${JSON.stringify(experiment.order)}` : ''}`;
+  const job = jobName(experiment, experiment.order);
   const { checkpointer } = await openCheckpoints(outDir, { kind: 'checkpoint', job, config }, {
     everySeconds: options.checkpointEvery ?? DEFAULT_CHECKPOINT_SECONDS, resume: options.resume ?? false,
   });
