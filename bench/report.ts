@@ -53,6 +53,12 @@ const COLUMNS: Record<string, Column> = {
   perDispatch: { title: 'steps/dispatch', cell: (c) => sci(m(c, 'stepsPerDispatch')) },
   submits: { title: 'submits / dispatches', cell: (c) => (c.counts ? `${c.counts.submits} / ${c.counts.dispatches}` : '–') },
   memory: { title: 'peak MiB', cell: (c) => (c.counts ? (c.counts.peakBufferBytes / 2 ** 20).toFixed(2) : '–') },
+  ckBytes: { title: 'MiB', cell: (c) => (Number(c.params.bytes) / 2 ** 20).toFixed(1) },
+  ckGather: { title: 'read back s', cell: (c) => sci(Number(c.params.gatherSeconds)) },
+  ckEncode: { title: 'encode + SHA-256 s', cell: (c) => sci(Number(c.params.encodeSeconds)) },
+  ckWrite: { title: 'atomic write s', cell: (c) => sci(Number(c.params.writeSeconds)) },
+  ckWall: { title: 'run wall s per checkpoint', cell: (c) => sci(Number(c.params.wallPerCheckpoint)) },
+  ckCpu: { title: 'run CPU s per checkpoint', cell: (c) => sci(Number(c.params.cpuPerCheckpoint)) },
   load: { title: 'load 1 min', cell: (c) => `${c.load[0].toFixed(1)}→${c.load[1].toFixed(1)}` },
   slice: { title: 'targetSliceSeconds', cell: (c) => String(c.params.targetSliceSeconds ?? '') },
   gbWall: { title: 'GB/s (wall, no upload)', cell: (c) => sci(m(c, 'gbPerSecond')) },
@@ -107,6 +113,11 @@ const GROUPS: { group: Group; title: string; columns: string[]; note?: string }[
     group: 'rng',
     title: '(g) Random numbers alone: the kernels\' Philox4x32-10 + Box–Muller against numpy float32',
     columns: ['subject', 'runner', 'normals', 'normalsCpu', 'wall', 'cpu', 'load'],
+  },
+  {
+    group: 'checkpoint',
+    title: '(h) What a checkpoint costs (issue 11): size, and seconds per checkpoint',
+    columns: ['subject', 'size', 'ckBytes', 'ckGather', 'ckEncode', 'ckWrite', 'ckWall', 'ckCpu', 'load'],
   },
 ];
 

@@ -7,7 +7,7 @@ import type { WorkCounts } from './instrument.js';
 
 export const BENCH_SCHEMA = 'sam-sde/bench@1';
 
-export type Group = 'kernel' | 'dispatch' | 'linear3d' | 'problem' | 'reduction' | 'end-to-end' | 'compile' | 'rng';
+export type Group = 'kernel' | 'dispatch' | 'linear3d' | 'problem' | 'reduction' | 'end-to-end' | 'compile' | 'rng' | 'checkpoint';
 export type Runner = 'gpu' | 'twin' | 'numpy';
 
 /**

@@ -18,6 +18,7 @@ import { problemCases } from './cases/problems.js';
 import { reductionCases } from './cases/reduction.js';
 import { compileCases } from './cases/compile.js';
 import { rngCases } from './cases/rng.js';
+import { checkpointCases } from './cases/checkpoint.js';
 import { costModel, targetChecks, timeSplit } from './analysis.js';
 import { Instrument } from './instrument.js';
 import type { BenchEnv } from './measure.js';
@@ -28,7 +29,7 @@ import { BENCH_SCHEMA, type BenchDocument, type CaseResult, type Group, type Mac
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--profile quick|software|hardware]
   [--only GROUP,...] [--budget SECONDS] [--no-install] [--adapter auto|swiftshader|system]
-groups: kernel, linear3d, problem, reduction, end-to-end, dispatch, compile, rng
+groups: kernel, linear3d, problem, reduction, end-to-end, dispatch, compile, rng, checkpoint
 --budget: no new case starts after SECONDS (default: none; 300 s in the device bundle)
 --render FILE.json: recompute ratios and analysis of an existing document, rewrite it and its .md
 output: FILE (default bench/results.json, quick: bench/results-quick.json, $OUT/... when OUT is set)
@@ -43,6 +44,7 @@ const GROUP_RUNNERS: [Group, (env: BenchEnv, emit: (c: CaseResult) => void) => P
   ['dispatch', dispatchCases],
   ['compile', compileCases],
   ['rng', rngCases],
+  ['checkpoint', checkpointCases],
 ];
 
 /** The device bundle stops starting cases after this many seconds (one short device call). */

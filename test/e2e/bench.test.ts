@@ -59,7 +59,7 @@ describe('npm run bench -- --quick', () => {
     expect(doc.flopCount).toMatch(/2d²/);
 
     const groups = new Set(doc.cases.map((c) => c.group));
-    for (const group of ['kernel', 'linear3d', 'problem', 'reduction', 'end-to-end', 'compile', 'rng']) expect(groups.has(group as CaseResult['group']), group).toBe(true);
+    for (const group of ['kernel', 'linear3d', 'problem', 'reduction', 'end-to-end', 'compile', 'rng', 'checkpoint']) expect(groups.has(group as CaseResult['group']), group).toBe(true);
     expect(new Set(doc.cases.map((c) => c.id)).size).toBe(doc.cases.length);
     for (const c of doc.cases) {
       expect(['gpu', 'twin', 'numpy']).toContain(c.runner);
@@ -82,6 +82,11 @@ describe('npm run bench -- --quick', () => {
       } else if (c.group === 'rng') {
         expect(c.metrics.normalsPerSecond?.median, c.id).toBeGreaterThan(0);
         expect(c.metrics.normalsPerCpuSecond?.median, c.id).toBeGreaterThan(0);
+      } else if (c.group === 'checkpoint') {
+        // One repetition per checkpoint taken; the file holds the chunk's state at least.
+        expect(c.params.checkpoints, c.id).toBe(c.repetitions);
+        expect(Number(c.params.bytes), c.id).toBeGreaterThan(2 * 1024 * 20 * 4);
+        for (const key of ['gatherSeconds', 'encodeSeconds', 'writeSeconds']) expect(Number(c.params[key]), `${c.id}.${key}`).toBeGreaterThan(0);
       } else if (c.runner === 'gpu' && c.group !== 'reduction') {
         expect(c.metrics.pathStepsPerSecond?.median, c.id).toBeGreaterThan(0);
         expect(c.counts?.submits, c.id).toBeGreaterThan(0);
