@@ -13,6 +13,9 @@ import {
 } from './kernelsWorkgroup.js';
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
+/** Lane groups per thread up to which SAM-SDE's network kernel runs on SwiftShader (see advance). */
+const SOFTWARE_SAM_SDE_MAX_BLOCKS = 10;
+
 export interface ProblemData {
   kind: ProblemSpec['kind'];
   dim: number;
@@ -241,6 +244,16 @@ export class SimulationKernels {
   advance(name: Dynamics, modeB = false): Promise<GPUComputePipeline> {
     if (modeB && this.layout === 'thread-per-path') {
       throw new Error(`mini-batch noise (mode B) needs a problem with data, not ${this.problem.kind}`);
+    }
+    if (name === 'SAM-SDE' && !modeB && this.ctx.adapter.isSoftware && this.problem.network) {
+      // Known defect: SwiftShader's invocation stacks overflow in this kernel when each thread
+      // holds many lane groups (the Breast Cancer MLP, d = 930: 30), and the process dies with
+      // SIGSEGV. 10 runs (measured); refuse above it rather than crash.
+      const perThread = workgroupProgramShape(this.problem.network, this.ctx.device.limits.maxComputeWorkgroupStorageSize).blocksPerThread;
+      if (perThread > SOFTWARE_SAM_SDE_MAX_BLOCKS) {
+        throw new Error(`SAM-SDE on a network of dimension ${this.problem.dim} (${perThread} lane groups per thread) crashes the software `
+          + `adapter (SwiftShader; at most ${SOFTWARE_SAM_SDE_MAX_BLOCKS} run): use a hardware GPU, a smaller network, or leave SAM-SDE out`);
+      }
     }
     return this.pipeline('advance', dynamicsIndex(name), `advance.${name}${modeB ? '.B' : ''}`, modeB);
   }

@@ -209,3 +209,19 @@ describe('norm guards on the GPU (docs/model.md §2)', () => {
     });
   });
 });
+
+describe('a known SwiftShader crash is refused, not hit', () => {
+  it('SAM-SDE on the Breast Cancer MLP (30 lane groups per thread): a clear error on a software adapter', async () => {
+    const ctx = gpu();
+    const config = resolveConfig({
+      problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid' },
+      x0: { normal: { std: 0.1, seed: 1 } }, noise: { sigma: 0.01 }, eta: 0.01, rho: 0.1,
+      steps: 1, paths: 1, seed: 1, samInner: 2, algorithms: [], models: ['SAM-SDE'], compare: [],
+    });
+    await ctx.scoped('networks: SAM-SDE guard', async () => {
+      const run = runGpu(ctx, config);
+      if (ctx.adapter.isSoftware) await expect(run).rejects.toThrow(/SAM-SDE on a network of dimension 930 \(30 lane groups per thread\) crashes the software adapter/);
+      else expect((await run).result.runs[0].series['SAM-SDE'].count[0]).toBe(1);
+    });
+  });
+});
