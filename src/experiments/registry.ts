@@ -84,6 +84,8 @@ export const EXPERIMENTS: Experiment[] = [
     },
     quick: { steps: 5, paths: 8, samInner: 4 },
     requires: ['mlp'],
+    needsGpu: 'SAM-SDE on this d = 930 network crashes SwiftShader (SIGSEGV in its generated code), '
+      + 'so sam-sde refuses it on a software adapter (README, "WebGPU")',
   },
   {
     id: 'validation-teacher-student',

@@ -211,7 +211,7 @@ describe('norm guards on the GPU (docs/model.md §2)', () => {
 });
 
 describe('a known SwiftShader crash is refused, not hit', () => {
-  it('SAM-SDE on the Breast Cancer MLP (30 lane groups per thread): a clear error on a software adapter', async () => {
+  it('SAM-SDE on the Breast Cancer MLP (30 lane groups per thread, above the 19 that run): a clear error on a software adapter', async () => {
     const ctx = gpu();
     const config = resolveConfig({
       problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid' },
