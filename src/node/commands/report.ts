@@ -50,8 +50,11 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
   const startedAt = new Date();
   const entries: ReportEntry[] = [];
   const runnable: { experiment: Experiment; config: ReturnType<typeof resolveExperiment> }[] = [];
+  // Asked once: choosing SwiftShader sets VK_ICD_FILENAMES, which a second call reads as a
+  // system driver named by the user.
+  const software = willBeSoftware(options.adapter);
   for (const experiment of experiments) {
-    if (experiment.needsGpu && willBeSoftware(options.adapter)) {
+    if (experiment.needsGpu && software) {
       const reason = `needs a hardware GPU: ${experiment.needsGpu}`;
       entries.push({ experiment, status: 'skipped', reason });
       process.stderr.write(`${experiment.id}: not run: ${reason}\n`);
