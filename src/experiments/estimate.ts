@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
 import { runExperiment } from './run.js';
+import { SETUP_PHASES } from '../simulate/runner.js';
 import type { Experiment } from './types.js';
 
 export interface RunEstimate {
@@ -38,7 +39,7 @@ export async function estimateRun(
   await runExperiment(ctx, sources, experiment, config, {
     signal: stop.signal,
     onSetup: (phase, fraction) => {
-      if (phase === 'compiling the kernels' && fraction >= 1 && steppingFrom === 0) steppingFrom = performance.now();
+      if (phase === SETUP_PHASES.compiling && fraction >= 1 && steppingFrom === 0) steppingFrom = performance.now();
     },
     onProgress: (p) => {
       if (steppingFrom === 0) steppingFrom = performance.now();

@@ -3,7 +3,6 @@
 // file or the new one, never a torn one; read back with their config checked.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ResolvedConfig } from '../config/schema.js';
 import {
   Checkpointer, SavedJobError, configHash, decodeSavedJob, encodeSavedJob,
   type RunCheckpoint, type SavedJob, type SavedJobHeader,
@@ -97,7 +96,7 @@ export function removeCheckpoint(outDir: string): void {
   rmSync(join(outDir, 'checkpoint'), { recursive: true, force: true });
 }
 
-export async function writeShard(outDir: string, header: SavedJobHeader & { config: ResolvedConfig }, stages: readonly RunCheckpoint[]): Promise<string> {
+export async function writeShard(outDir: string, header: SavedJobHeader, stages: readonly RunCheckpoint[]): Promise<string> {
   const file = join(outDir, SHARD_FILE);
   writeFileAtomic(file, await encodeSavedJob({ ...header, kind: 'shard' }, stages));
   return file;

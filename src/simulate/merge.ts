@@ -51,7 +51,7 @@ export function mergeShards(shards: readonly SavedJob[], names: readonly string[
   let pathSteps = 0;
   for (const shard of byIndex) {
     const stage = shard.stages[0];
-    if (shard.stages.length !== 1 || stage.position.chunk === undefined || stage.accumulators.length !== config.rho.length) {
+    if (shard.stages.length !== 1 || stage.accumulators.length !== config.rho.length) {
       throw new SavedJobError(`shard ${shard.shard!.index}/${count} is not a finished run of every ρ`);
     }
     if (stage.range.start !== expectedStart) {

@@ -26,11 +26,15 @@ export interface Progress {
   pathStepsPerSecond: number;
 }
 
+/** What simulate() does before its first step, as onSetup names it. */
+export const SETUP_PHASES = { problem: 'building the problem', compiling: 'compiling the kernels' } as const;
+export type SetupPhase = (typeof SETUP_PHASES)[keyof typeof SETUP_PHASES];
+
 export interface SimulateOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** Set-up phases before the first step (building the problem, compiling kernels), with progress. */
-  onSetup?: (phase: string, fraction: number) => void;
+  /** Set-up phases before the first step (SETUP_PHASES), with the fraction done. */
+  onSetup?: (phase: SetupPhase, fraction: number) => void;
   /** Called after every observation window with the result so far (for streaming views). */
   onPartial?: (result: SimulationResult) => void;
   /** Wall time one submit should take; slices grow or shrink towards it. */
@@ -96,18 +100,15 @@ export async function simulate(
     timing: { wallSeconds: now() - started, pathSteps: 0, pathStepsPerSecond: 0 },
   });
   // Set-up is cancellable too: the problem is built in slices, and a compile is not waited for.
-  try {
-    await prepareProblem(config.problem, { signal, onProgress: (f) => options.onSetup?.('building the problem', f) });
-  } catch (e) {
-    if (e instanceof SetupCancelled) return cancelledInSetup();
-    throw e;
-  }
-  const problem = problemUniforms(config.problem);
-  const twin = createProblemTwin(config.problem);
-  options.onSetup?.('compiling the kernels', 0);
+  let problem: ReturnType<typeof problemUniforms>;
+  let twin: ReturnType<typeof createProblemTwin>;
   let kernels: SimulationKernels;
   let reducer: PathReducer;
   try {
+    await prepareProblem(config.problem, { signal, onProgress: (f) => options.onSetup?.(SETUP_PHASES.problem, f) });
+    problem = problemUniforms(config.problem);
+    twin = createProblemTwin(config.problem);
+    options.onSetup?.(SETUP_PHASES.compiling, 0);
     kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem }), signal);
     reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
   } catch (e) {
@@ -157,7 +158,7 @@ export async function simulate(
     if (e instanceof SetupCancelled) return cancelledInSetup();
     throw e;
   }
-  options.onSetup?.('compiling the kernels', 1);
+  options.onSetup?.(SETUP_PHASES.compiling, 1);
 
   try {
     for (const [runIndex, rho] of config.rho.entries()) {
@@ -268,9 +269,9 @@ export async function simulate(
 /** `promise`, or SetupCancelled as soon as `signal` aborts (the work itself goes on unobserved). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new SetupCancelled('compiling the kernels'));
+  if (signal.aborted) return Promise.reject(new SetupCancelled(SETUP_PHASES.compiling));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SetupCancelled('compiling the kernels'));
+    const onAbort = () => reject(new SetupCancelled(SETUP_PHASES.compiling));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },

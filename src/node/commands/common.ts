@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { adapterName } from '../../gpu/device.js';
 import type { GpuContext } from '../../gpu/device.js';
-import type { Progress } from '../../simulate/runner.js';
+import { SETUP_PHASES, type Progress, type SetupPhase } from '../../simulate/runner.js';
 import type { ExperimentDocument } from '../../experiments/run.js';
 import type { ExperimentKind } from '../../experiments/types.js';
 import { MissingProblemError } from '../../experiments/config.js';
@@ -24,7 +24,7 @@ export interface GpuJobHooks {
   context: GpuContext;
   signal: AbortSignal;
   onProgress?: (p: Progress) => void;
-  onSetup?: (phase: string, fraction: number) => void;
+  onSetup?: (phase: SetupPhase, fraction: number) => void;
 }
 
 /**
@@ -73,7 +73,7 @@ export async function withGpuJob<T>(
       signal: controller.signal,
       // One line per phase, and at most one per 2 s while a phase runs (a large problem's build).
       onSetup: (phase, fraction) => {
-        compiling = phase === 'compiling the kernels' && fraction < 1;
+        compiling = phase === SETUP_PHASES.compiling && fraction < 1;
         const at = performance.now();
         if (!progress || fraction >= 1 || (fraction > 0 && at - lastSetupLine < 2000)) return;
         lastSetupLine = at;

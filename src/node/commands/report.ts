@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { AdapterReport } from '../../gpu/device.js';
+import type { ShaderSources } from '../../gpu/compose.js';
 import { EXPERIMENTS, findExperiment } from '../../experiments/registry.js';
 import { MissingProblemError, resolveExperiment, unavailableReason } from '../../experiments/config.js';
 import { claimChecks } from '../../experiments/claims.js';
@@ -69,7 +70,7 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
     }
   }
   const sources = loadShaderSources();
-  if (options.dryRun) return dryRunReport(runnable, options, quick);
+  if (options.dryRun) return dryRunReport(runnable, sources, options, quick);
   let adapter: AdapterReport | undefined;
   await withGpuJob(options.adapter, false, 'report', async ({ context, signal }) => {
     adapter = context.adapter;
@@ -104,9 +105,9 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
 
 /** `report --dry-run`: each experiment's size and calibrated estimate, and the total. */
 async function dryRunReport(
-  runnable: { experiment: Experiment; config: ReturnType<typeof resolveExperiment> }[], options: ReportOptions, quick: boolean,
+  runnable: { experiment: Experiment; config: ReturnType<typeof resolveExperiment> }[], sources: ShaderSources,
+  options: ReportOptions, quick: boolean,
 ): Promise<number> {
-  const sources = loadShaderSources();
   let total = 0;
   await withGpuJob(options.adapter, false, 'report --dry-run', async ({ context, signal }) => {
     process.stdout.write(`adapter: ${adapterName(context.adapter)}${quick ? ' (--quick sizes)' : ''}\n`);
