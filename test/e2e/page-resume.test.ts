@@ -5,8 +5,9 @@
 // corrupted, is refused with the reason. In Debian's Chromium on SwiftShader.
 // Budget (2 cores, SwiftShader, ~1.5–2 min for the file besides the page build): a pasted d = 4
 // quadratic, 2 dynamics × 2 ρ × 256 paths × 20 000 steps (20.5 M path-steps, ~12 s a run,
-// compiling included); checkpoints come every 5 s (web/lib/page-checkpoints.ts), so each
-// interrupted run has one before it is stopped, a few seconds in.
+// compiling included). The link sets checkpoints every 0.5 s (`checkpointEvery`; the page's
+// default is 5 s), so an interrupted run has one well before it would end, also on a machine with
+// more cores than this one, where a run can be over in less than the default 5 s.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -40,7 +41,8 @@ let served: ServedPage;
 let page: Page;
 beforeAll(() => { ({ served, page } = session); });
 
-const url = () => `${served.url}?experiment=custom&config=${encodeURIComponent(JSON.stringify(CONFIG))}`;
+const CHECKPOINT_EVERY = 'checkpointEvery=0.5';
+const url = () => `${served.url}?experiment=custom&config=${encodeURIComponent(JSON.stringify(CONFIG))}&${CHECKPOINT_EVERY}`;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `page-resume-${name}.png`), fullPage: true });
 const state = () => page.getByTestId('run-status').getAttribute('data-state');
 const offer = () => page.getByTestId('resume-offer');
@@ -185,7 +187,7 @@ describe('page: a run survives a reload, a lost device and a tab crash (issue 11
     await expectResumable();
 
     // The saved page state now makes another config (seed 2): Resume refuses to continue it.
-    const other = `?experiment=custom&config=${encodeURIComponent(JSON.stringify({ ...CONFIG, seed: 2 }))}`;
+    const other = `?experiment=custom&config=${encodeURIComponent(JSON.stringify({ ...CONFIG, seed: 2 }))}&${CHECKPOINT_EVERY}`;
     await alterSlot({ search: other });
     await open();
     await expectResumable();

@@ -8,9 +8,11 @@ import { describe, expect, test } from 'vitest';
 import { resolveConfig } from '../../src/config/schema.js';
 import { findExperiment } from '../../src/experiments/registry.js';
 import type { RunCheckpoint } from '../../src/simulate/checkpoint.js';
+import { decodeState, encodeState } from '../../web/lib/url-state.js';
 import { STORED_RUN_FORMAT, type CheckpointStore, type StoredRun } from '../../web/lib/checkpoint-store.js';
 import {
-  CHECKPOINT_EVERY_SECONDS, PageCheckpoints, clockTime, offerFrom, pageJob, readStoredRun, resumeRefusal, savedLine,
+  CHECKPOINT_EVERY_MAX_SECONDS, CHECKPOINT_EVERY_SECONDS, PageCheckpoints, clockTime, offerFrom, pageJob, parseCheckpointEvery,
+  readStoredRun, resumeRefusal, savedLine,
   type Offer, type RunIdentity, type SaveReport,
 } from '../../web/lib/page-checkpoints.js';
 
@@ -154,5 +156,21 @@ describe('page checkpoints: save, offer, resume (issue 11)', () => {
     expect(savedLine({ fraction: 0.376, savedAt: new Date(2026, 11, 2, 5, 42, 7).getTime() }, now)).toBe('progress 37 %, saved at 05:42:07');
     expect(savedLine({ fraction: 0.9999, savedAt: now.getTime() }, now)).toBe('progress 99 %, saved at 06:00:00');
     expect(clockTime(new Date(2026, 10, 30, 23, 5, 9), now)).toBe('2026-11-30 23:05:09');
+  });
+
+  test('the link field checkpointEvery: seconds from 0 (off) to an hour, kept in the URL; anything else refused, saying why', () => {
+    expect(parseCheckpointEvery('0.5')).toEqual({ seconds: 0.5 });
+    expect(parseCheckpointEvery('0')).toEqual({ seconds: 0 });
+    expect(parseCheckpointEvery(String(CHECKPOINT_EVERY_MAX_SECONDS))).toEqual({ seconds: CHECKPOINT_EVERY_MAX_SECONDS });
+    for (const bad of ['', ' ', 'soon', '-1', '3601', 'Infinity']) {
+      const parsed = parseCheckpointEvery(bad);
+      expect(parsed, bad).toHaveProperty('error');
+      expect((parsed as { error: string }).error).toContain(`checkpointEvery must be a number of seconds from 0 (off) to 3600; got "${bad}"`);
+      expect((parsed as { error: string }).error).toContain(`every ${CHECKPOINT_EVERY_SECONDS} s`);
+    }
+    const { state } = decodeState('?experiment=custom&checkpointEvery=0.5', 'x');
+    expect(state.checkpointEvery).toBe('0.5');
+    expect(encodeState(state)).toBe('?experiment=custom&checkpointEvery=0.5');
+    expect(decodeState('?experiment=custom', 'x').state.checkpointEvery).toBeUndefined();
   });
 });

@@ -23,7 +23,7 @@ import { resultToJson } from '../lib/result-io.js';
 import { hasSharpness } from '../lib/plot-data.js';
 import { CUSTOM_ID, decodeState, encodeState } from '../lib/url-state.js';
 import { indexedDbStore } from '../lib/checkpoint-store.js';
-import { PageCheckpoints, pageJob, resumeRefusal, type Offer } from '../lib/page-checkpoints.js';
+import { CHECKPOINT_EVERY_SECONDS, PageCheckpoints, pageJob, parseCheckpointEvery, resumeRefusal, type Offer } from '../lib/page-checkpoints.js';
 import './experiment-picker.js';
 import './parameter-panel.js';
 import './run-controller.js';
@@ -109,6 +109,8 @@ export class SamApp extends LitElement {
     const store = indexedDbStore();
     return store && new PageCheckpoints(store);
   })();
+  /** The link's `checkpointEvery` as typed, kept in the URL the page writes. */
+  private checkpointEvery: string | undefined;
   private validation: Validation | undefined;
   private request: RunRequest | undefined;
   private size: SizeState = 'paper';
@@ -142,6 +144,10 @@ export class SamApp extends LitElement {
     const known = state.experiment === CUSTOM_ID || findExperiment(state.experiment);
     this.experimentId = known ? state.experiment : EXPERIMENTS[0]?.id ?? CUSTOM_ID;
     if (!known) this.linkError = `The link names an unknown experiment "${state.experiment}".`;
+    this.checkpointEvery = state.checkpointEvery;
+    const every = state.checkpointEvery === undefined ? { seconds: CHECKPOINT_EVERY_SECONDS } : parseCheckpointEvery(state.checkpointEvery);
+    if ('error' in every) this.linkError = every.error;
+    if (this.checkpoints) this.checkpoints.everySeconds = 'seconds' in every ? every.seconds : CHECKPOINT_EVERY_SECONDS;
     this.quick = state.quick;
     if (state.config) this.configText = JSON.stringify(state.config, null, 2);
     const base = this.baseConfig();
@@ -252,6 +258,7 @@ export class SamApp extends LitElement {
       params,
       config: this.experimentId === CUSTOM_ID ? parseConfigText(this.configText).config : undefined,
       order,
+      checkpointEvery: this.checkpointEvery,
     });
   }
 

@@ -17,6 +17,20 @@ import { STORED_RUN_FORMAT, type CheckpointStore, type StoredRun } from './check
  * IndexedDB (milliseconds for the page's sizes), so at most these few seconds of work are lost.
  */
 export const CHECKPOINT_EVERY_SECONDS = 5;
+/** The most seconds the page's `checkpointEvery` link field allows (an hour). */
+export const CHECKPOINT_EVERY_MAX_SECONDS = 3600;
+
+/**
+ * The link field `checkpointEvery` (seconds, 0 turns checkpoints off; like the CLI's
+ * `--checkpoint-every`): the seconds, or the message that says why the text is refused.
+ */
+export function parseCheckpointEvery(text: string): { seconds: number } | { error: string } {
+  const seconds = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > CHECKPOINT_EVERY_MAX_SECONDS) {
+    return { error: `checkpointEvery must be a number of seconds from 0 (off) to ${CHECKPOINT_EVERY_MAX_SECONDS}; got "${text}". Checkpoints come every ${CHECKPOINT_EVERY_SECONDS} s.` };
+  }
+  return { seconds };
+}
 
 /** What identifies a page run besides its label: the job and config its checkpoint must match, and the page state to load. */
 export interface RunIdentity {
@@ -106,7 +120,10 @@ export type SaveReport = { savedAt: number; fraction: number; bytes: number } | 
 
 /** The page's checkpoints: one Checkpointer per run, writing the one slot of `store`. */
 export class PageCheckpoints {
-  constructor(private readonly store: CheckpointStore, readonly everySeconds = CHECKPOINT_EVERY_SECONDS) {}
+  /** Seconds between checkpoints (the link's `checkpointEvery`); a run reads it when it starts. */
+  everySeconds = CHECKPOINT_EVERY_SECONDS;
+
+  constructor(private readonly store: CheckpointStore) {}
 
   /**
    * The Checkpointer of one run: each save writes the slot and is reported to `onSaved`; a save

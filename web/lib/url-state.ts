@@ -16,6 +16,8 @@ export interface PageState {
   config?: RawConfig;
   /** A convergence-order experiment's ladder: only the fields present in the URL. */
   order?: Partial<OrderValues>;
+  /** Seconds between a run's checkpoints, as typed (web/lib/page-checkpoints.ts checks it). */
+  checkpointEvery?: string;
 }
 
 function names<T extends string>(text: string, allowed: readonly T[]): T[] {
@@ -40,6 +42,7 @@ export function encodeState(state: PageState): string {
     if (value !== undefined) query.set(field, value.trim().replace(/\s*[,;\s]\s*/g, ','));
   }
   if (state.config) query.set('config', JSON.stringify(state.config));
+  if (state.checkpointEvery !== undefined) query.set('checkpointEvery', state.checkpointEvery);
   // Commas stay readable (they are legal in a query); everything else is percent-encoded.
   const pairs = [...query].map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/gi, ',')}`);
   return `?${pairs.join('&')}`;
@@ -64,6 +67,8 @@ export function decodeState(search: string, fallbackExperiment: string): { state
     quick: query.get('quick') === '1',
     params,
   };
+  const checkpointEvery = query.get('checkpointEvery');
+  if (checkpointEvery !== null) state.checkpointEvery = checkpointEvery;
   for (const field of ORDER_FIELDS) {
     const value = query.get(field);
     if (value !== null) (state.order ??= {})[field] = value;
