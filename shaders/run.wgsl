@@ -55,7 +55,7 @@ struct DispatchParams {
   state_offset: u32,   // this dynamics' region in `state` (in vec4)
   status_offset: u32,  // this dynamics' region in `diverged_at` and `guard_count`
   obs_offset: u32,     // this dynamics' region in `obs`
-  _pad: u32,
+  path_base: u32,      // first path of this dispatch within the chunk (src/simulate/dispatchSize.ts)
 }
 
 @group(0) @binding(0) var<uniform> run: RunParams;

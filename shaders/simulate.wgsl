@@ -28,7 +28,7 @@ fn init_state(@builtin(global_invocation_id) gid: vec3u) {
 
 @compute @workgroup_size(WG)
 fn advance(@builtin(global_invocation_id) gid: vec3u) {
-  let p = gid.x;
+  let p = dispatch.path_base + gid.x;
   if (p >= run.paths) { return; }
   let path = run.path_offset + p;
   var x = v_load_state(dispatch.state_offset + p, run.paths);

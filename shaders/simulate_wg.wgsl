@@ -76,7 +76,7 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
 @compute @workgroup_size(WG)
 fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   tid = lid;
-  let p = wid.x;
+  let p = dispatch.path_base + wid.x;
   if (p >= run.paths) { return; }
   let path = run.path_offset + p;
   x_state = load_state(p);

@@ -12,6 +12,7 @@ import { SimulationKernels, lanes, pathsPerWorkgroup } from './kernels.js';
 import { makePlan, type PathRange, type Plan } from './plan.js';
 import { RecordAccumulator } from './accumulate.js';
 import { SharpnessReadout } from './sharpness.js';
+import { DispatchSizer, MAX_STEPS_PER_DISPATCH } from './dispatchSize.js';
 import { RESULT_SCHEMA, type RunResult, type SimulationResult } from './result.js';
 import type { Checkpointer, RunCheckpoint } from './checkpoint.js';
 
@@ -65,7 +66,6 @@ export interface ChunkSnapshot {
 
 const RUN_PARAMS_BYTES = 80;
 const DISPATCH_SLOT = 256;
-const MAX_STEPS_PER_DISPATCH = 4096;
 const now = () => performance.now() / 1000;
 
 /** Norm guard ε relative to the problem's curvature scale (docs/model.md §2). */
@@ -131,13 +131,12 @@ export async function simulate(
   let pathSteps = resume?.pathSteps ?? 0;
   let lastCheckpoint = now();
   const accumulators: RecordAccumulator[] = [];
-  let sliceSteps = 1;
   const finishTiming = () => {
     result.timing.wallSeconds = now() - started;
     result.timing.pathSteps = pathSteps;
     result.timing.pathStepsPerSecond = pathSteps / Math.max(result.timing.wallSeconds, 1e-9);
   };
-  const targetSlice = options.targetSliceSeconds ?? 0.25;
+  const sizer = new DispatchSizer(options.targetSliceSeconds ?? 0.25, plan.chunkPaths, pathsPerWorkgroup(kernels.layout));
   const partialInterval = options.partialIntervalSeconds ?? 1;
   const modeB = config.noise.batchSize !== undefined;
   let pipelines: GPUComputePipeline[];
@@ -181,6 +180,8 @@ export async function simulate(
         else encodeInit(ctx, kernels, initPipeline, buffers, plan, chunk.paths, problem.dim);
 
         let cancelled = false;
+        // The step every path of the chunk has reached (a cancel can stop a slice part-way).
+        let chunkStep = restoreAt > 0 ? (restoreAt - 1) * config.recordEvery : 0;
         // A window ends when its buffer is full, or early (at a record boundary) once
         // `partialIntervalSeconds` have passed, so that long runs stream partial results.
         for (let first = restoreAt, next = restoreAt; first < plan.records && !cancelled; first = next) {
@@ -196,20 +197,26 @@ export async function simulate(
             const overdue = now() - windowStarted > partialInterval;
             if (overdue && recordedUpTo >= first && step % config.recordEvery === 0) break;
             const toBoundary = config.recordEvery - (step % config.recordEvery);
-            const steps = Math.min(sliceSteps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity,
+            const steps = Math.min(sizer.steps, end - step, MAX_STEPS_PER_DISPATCH, overdue ? toBoundary : Infinity,
               sharpness ? sharpness.stepsToNext(step) : Infinity);
             if (sharpness && recordInitial) await sharpness.read(0, chunk, sharpnessAccumulator!);
             const t0 = now();
-            encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, step, steps, first, recordInitial, problem.dim);
-            await ctx.device.queue.onSubmittedWorkDone();
-            const seconds = now() - t0;
+            // A slice is one dispatch per dynamics and path group (src/simulate/dispatchSize.ts),
+            // one submit per group; a cancel between groups leaves the slice unfinished, and the
+            // records it would have completed are not counted.
+            for (const [groupBase, groupPaths] of sizer.groups(chunk.paths)) {
+              if (groupBase > 0 && options.signal?.aborted) { cancelled = true; break; }
+              encodeSlice(ctx, kernels, pipelines, buffers, plan, chunk.paths, groupBase, groupPaths, step, steps, first, recordInitial, problem.dim);
+              await ctx.device.queue.onSubmittedWorkDone();
+            }
+            if (cancelled) break;
+            sizer.observe(now() - t0, steps, chunk.paths);
             step += steps;
+            chunkStep = step;
             recordedUpTo = Math.floor(step / config.recordEvery);
             recordInitial = false;
             pathSteps += steps * chunk.paths * plan.dynamics.length;
             if (sharpness?.due(step)) await sharpness.read(step, chunk, sharpnessAccumulator!);
-            if (seconds < targetSlice / 2 && steps === sliceSteps) sliceSteps = Math.min(sliceSteps * 2, MAX_STEPS_PER_DISPATCH);
-            else if (seconds > targetSlice * 2) sliceSteps = Math.max(1, Math.floor(sliceSteps / 2));
             const elapsed = now() - started;
             options.onProgress?.({
               fraction: totalPathSteps > 0 ? pathSteps / totalPathSteps : 1,
@@ -235,7 +242,7 @@ export async function simulate(
             lastCheckpoint = now();
           }
         }
-        const status = await readStatus(ctx, buffers, plan, chunk.paths, accumulator);
+        const status = await readStatus(ctx, buffers, plan, chunk.paths, chunkStep, accumulator);
         accumulator.toRun(run, config);
         if (options.inspect) {
           options.inspect(await snapshot(ctx, buffers, plan, rho, chunk, problem.dim, status));
@@ -291,7 +298,7 @@ function encodeInit(
   pass.setBindGroup(1, kernels.problemGroup);
   const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
   plan.dynamics.forEach((_, d) => {
-    slots.set(dispatchWords(plan, d, paths, 0, 0, 0, false, dim), (DISPATCH_SLOT / 4) * d);
+    slots.set(dispatchWords(plan, d, paths, 0, 0, 0, 0, false, dim), (DISPATCH_SLOT / 4) * d);
     pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
     pass.dispatchWorkgroups(kernels.workgroupsFor(paths));
   });
@@ -415,7 +422,7 @@ function writeRunParams(
 }
 
 function dispatchWords(
-  plan: Plan, d: number, paths: number, stepStart: number, steps: number, recordBase: number,
+  plan: Plan, d: number, paths: number, pathBase: number, stepStart: number, steps: number, recordBase: number,
   recordInitial: boolean, dim: number,
 ): Uint32Array<ArrayBuffer> {
   return new Uint32Array([
@@ -423,23 +430,25 @@ function dispatchWords(
     d * lanes(dim) * paths,
     d * paths,
     d * OBSERVABLES.length * plan.window * paths,
-    0,
+    pathBase,
   ]);
 }
 
+/** Advances paths [groupBase, groupBase + groupPaths) of the chunk's `paths` by `steps` steps, every dynamics. */
 function encodeSlice(
   ctx: GpuContext, kernels: SimulationKernels, pipelines: GPUComputePipeline[], buffers: ChunkBuffers,
-  plan: Plan, paths: number, stepStart: number, steps: number, recordBase: number, recordInitial: boolean, dim: number,
+  plan: Plan, paths: number, groupBase: number, groupPaths: number, stepStart: number, steps: number,
+  recordBase: number, recordInitial: boolean, dim: number,
 ): void {
   const slots = new Uint32Array((DISPATCH_SLOT / 4) * plan.dynamics.length);
   const encoder = ctx.device.createCommandEncoder({ label: 'simulate.slice' });
   const pass = encoder.beginComputePass({ label: 'simulate.advance' });
   pass.setBindGroup(1, kernels.problemGroup);
   plan.dynamics.forEach((_, d) => {
-    slots.set(dispatchWords(plan, d, paths, stepStart, steps, recordBase, recordInitial, dim), (DISPATCH_SLOT / 4) * d);
+    slots.set(dispatchWords(plan, d, paths, groupBase, stepStart, steps, recordBase, recordInitial, dim), (DISPATCH_SLOT / 4) * d);
     pass.setPipeline(pipelines[d]);
     pass.setBindGroup(0, buffers.bindGroup, [d * DISPATCH_SLOT]);
-    pass.dispatchWorkgroups(kernels.workgroupsFor(paths));
+    pass.dispatchWorkgroups(kernels.workgroupsFor(groupPaths));
   });
   pass.end();
   ctx.device.queue.writeBuffer(buffers.dispatchParams, 0, slots);
@@ -487,8 +496,13 @@ async function reduceWindow(
 }
 
 /** Divergence and guard counts of the chunk: read once per chunk, never per step. */
+/**
+ * Counts the chunk's diverged and guarded paths. A path counts as diverged if it diverged by
+ * `throughStep`, the step all paths reached: a slice cancelled part-way has taken some groups of
+ * paths further, and what they met there is not part of the result.
+ */
 async function readStatus(
-  ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, paths: number, accumulator: RecordAccumulator,
+  ctx: GpuContext, buffers: ChunkBuffers, plan: Plan, paths: number, throughStep: number, accumulator: RecordAccumulator,
 ): Promise<Uint32Array> {
   const words = plan.dynamics.length * paths;
   const encoder = ctx.device.createCommandEncoder({ label: 'simulate.status' });
@@ -502,7 +516,7 @@ async function readStatus(
     let diverged = 0;
     let guarded = 0;
     for (let p = 0; p < paths; p++) {
-      if (status[d * paths + p] !== 0xffffffff) diverged++;
+      if (status[d * paths + p] <= throughStep) diverged++;
       guarded += status[words + d * paths + p];
     }
     accumulator.addStatus(d, diverged, guarded);

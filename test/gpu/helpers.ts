@@ -6,7 +6,7 @@ import type { GpuContext } from '../../src/gpu/device.js';
 import type { Dynamics } from '../../src/dynamics/names.js';
 import type { TwinPathResult } from '../../src/dynamics/twin.js';
 import { createProblemTwin } from '../../src/problems/index.js';
-import { simulate } from '../../src/simulate/runner.js';
+import { simulate, type SimulateOptions } from '../../src/simulate/runner.js';
 import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import { loadShaderSources } from '../../src/node/shaders.js';
@@ -30,10 +30,11 @@ export interface GpuRun {
 }
 
 /** simulate() with the inspect hook, chunks stitched together by their global path offset. */
-export async function runGpu(ctx: GpuContext, config: ResolvedConfig): Promise<GpuRun> {
+export async function runGpu(ctx: GpuContext, config: ResolvedConfig, options: SimulateOptions = {}): Promise<GpuRun> {
   const dim = createProblemTwin(config.problem).dim;
   const finals = new Map<number, Record<string, GpuPaths>>();
   const result = await simulate(ctx, sources, config, {
+    ...options,
     inspect: (snapshot) => {
       let byName = finals.get(snapshot.rho);
       if (!byName) {

@@ -173,4 +173,41 @@ describe('layout independence (docs/model.md §3: draws keyed by the global path
       }
     });
   });
+
+  it('dispatched in path groups (src/simulate/dispatchSize.ts), the runs and every path end bit-identically', async () => {
+    const context = gpu();
+    await context.scoped('path groups', async () => {
+      const config = resolveConfig({
+        problem: WISHART, x0: { normal: { std: 1, seed: 5 } }, noise: { sigma: 0.3 },
+        eta: 0.05, rho: [0.05, 0.2], steps: 40, recordEvery: 4, paths: 3000, seed: 4, samInner: 4,
+        algorithms: ['SGD', 'SAM'], models: ['USAM-SDE', 'SAM-SDE'],
+      });
+      const submits = async (options: { targetSliceSeconds: number }) => {
+        const queue = context.device.queue;
+        const submit = queue.submit.bind(queue);
+        let count = 0;
+        queue.submit = (buffers) => { count++; submit(buffers); };
+        try {
+          return { run: await runGpu(context, config, options), count };
+        } finally {
+          queue.submit = submit;
+        }
+      };
+      // One group of all 3000 paths and many steps per dispatch, against groups of 1024 paths
+      // (16 workgroups, the smallest group) and a step at a time.
+      const whole = await submits({ targetSliceSeconds: 100 });
+      const grouped = await submits({ targetSliceSeconds: 1e-6 });
+      expect(grouped.count, 'more submits: the paths went in groups').toBeGreaterThan(2 * whole.count + 2 * 40);
+      expect(grouped.run.result.runs).toEqual(whole.run.result.runs);
+      for (const rho of config.rho) {
+        for (const name of ['SGD', 'SAM', 'USAM-SDE', 'SAM-SDE']) {
+          const a = whole.run.finals.get(rho)![name];
+          const b = grouped.run.finals.get(rho)![name];
+          expect(Buffer.from(b.state.buffer).equals(Buffer.from(a.state.buffer)), `${name}, ρ = ${rho}: states`).toBe(true);
+          expect([...b.divergedAt]).toEqual([...a.divergedAt]);
+          expect([...b.guards]).toEqual([...a.guards]);
+        }
+      }
+    });
+  });
 });
