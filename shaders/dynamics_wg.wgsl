@@ -189,17 +189,33 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   }
   // SAM: b = ∇f + ρHm, m = E[u]; G = σ(I + ρAH), A = E[(I − uuᵀ)/‖∇f+Z‖] (Stein's lemma),
   // both from K inner draws of Z on their own stream.
+  // Written lane group by lane group, in place, with one Slice temporary (w) and Σu in v4
+  // (unused in mode A): the same operations, in the same order, as the s_* form
+  //   w = σZ_i + ∇f, u = w/‖w‖, Σu += u, v3 += (Hξ − (u·Hξ)u)/‖w‖,
+  // whose by-value Slice copies (six per draw, 30 lane groups each on the Breast Cancer MLP)
+  // overflowed SwiftShader's per-invocation stack (SIGSEGV in its generated code).
   let d4 = (problem_dim() + 3u) / 4u;
-  var mean_u = s_zero();
+  var w: Slice;
   for (var i = 0u; i < run.sam_inner; i++) {
-    let w = s_axpy(run.sigma, s_normal(run.seed, STREAM_SAM_INNER, path, k, j, i * d4), v0);
-    let sums = s_dot2(w, w, w, v2);
+    var ww = vec4f(0.0);
+    var wv = vec4f(0.0);
+    for (var r = 0u; r < BPT; r++) {
+      let b = lane_group(r);
+      var z = vec4f(0.0);
+      if (b < d4) { z = normal4(run.seed, STREAM_SAM_INNER, path, k, j, i * d4 + b) * lane_mask(b); }
+      w[r] = run.sigma * z + v0[r];
+      ww += w[r] * w[r];
+      wv += w[r] * v2[r];
+    }
+    let sums = wg_sum4(vec4f(ww.x + ww.y + ww.z + ww.w, wv.x + wv.y + wv.z + wv.w, 0.0, 0.0)).xy;
     let inv_n = 1.0 / guarded(sqrt(sums.x));
-    let u = s_scale(inv_n, w);
-    mean_u = s_add(mean_u, u);
-    if (full_diffusion()) { v3 = s_add(v3, s_scale(inv_n, s_axpy(-sums.y * inv_n, u, v2))); }
+    for (var r = 0u; r < BPT; r++) {
+      let u = inv_n * w[r];
+      v4[r] = v4[r] + u;
+      if (full_diffusion()) { v3[r] = v3[r] + inv_n * (-sums.y * inv_n * u + v2[r]); }
+    }
   }
-  v2 = s_scale(1.0 / f32(run.sam_inner), mean_u);
+  v2 = s_scale(1.0 / f32(run.sam_inner), v4);
   problem_set_dir(v2);
   return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
 }
