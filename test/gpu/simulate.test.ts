@@ -210,4 +210,44 @@ describe('layout independence (docs/model.md §3: draws keyed by the global path
       }
     });
   });
+
+  it('cancelled between the path groups of a slice: the records every path reached are kept, equal to the whole run\'s', async () => {
+    const context = gpu();
+    await context.scoped('path groups: cancel', async () => {
+      const config = resolveConfig({
+        problem: WISHART, x0: { normal: { std: 1, seed: 5 } }, noise: { sigma: 0.3 },
+        eta: 0.05, rho: [0.1], steps: 12, recordEvery: 1, paths: 3000, seed: 4,
+        algorithms: ['SGD'], models: ['USAM-SDE'],
+      });
+      const whole = await runGpu(context, config, { targetSliceSeconds: 100 });
+      // A tiny target: slice 1 is one dispatch of all 3000 paths; from slice 2 on, three groups
+      // (1024, 1024, 952). Abort while slice 3's first group runs: its second group sees it.
+      const controller = new AbortController();
+      const device = context.device;
+      const create = device.createCommandEncoder.bind(device);
+      let slices = 0;
+      device.createCommandEncoder = (descriptor) => {
+        if (descriptor?.label === 'simulate.slice' && ++slices === 5) controller.abort();
+        return create(descriptor);
+      };
+      let cancelled;
+      try {
+        cancelled = await runGpu(context, config, { targetSliceSeconds: 1e-6, signal: controller.signal, partialIntervalSeconds: 0 });
+      } finally {
+        device.createCommandEncoder = create;
+      }
+      expect(slices, 'no slice after the cancel').toBe(5);
+      expect(cancelled.result.cancelled).toBe(true);
+      const kept = cancelled.result.runs[0];
+      // Records at steps 0, 1 and 2: slice 3 (step 2 → 3) did not reach every path.
+      expect(kept.t.length).toBe(3);
+      const full = whole.result.runs[0];
+      for (const name of ['SGD', 'USAM-SDE']) {
+        for (const observable of OBSERVABLES) {
+          expect(kept.series[name][observable].mean, `${name} ${observable}`).toEqual(full.series[name][observable].mean.slice(0, 3));
+        }
+        expect(kept.series[name].diverged).toBe(0);
+      }
+    });
+  });
 });
