@@ -5,7 +5,8 @@ import type { Comparison, RunResult, SimulationResult } from '../simulate/result
 import type { OrderSummary } from './order.js';
 import type { SaddleResult, EscapeSeries } from './saddle.js';
 import { trapRadius } from './saddle.js';
-import type { Experiment, SharpnessClaims } from './types.js';
+import type { Experiment, MinibatchClaims, SharpnessClaims } from './types.js';
+import { batchSlice, type MinibatchPair, type MinibatchSummary } from './minibatch.js';
 
 export interface ClaimCheck {
   statement: string;
@@ -286,10 +287,91 @@ export function sharpnessChecks(result: SimulationResult, claims: SharpnessClaim
   ];
 }
 
+// ---- mini-batch noise (docs/model.md §6.6) ----
+
+/** Default claims of a minibatch experiment: a gap is resolved beyond 2 standard errors. */
+export const MINIBATCH_CLAIMS: MinibatchClaims = { resolvedSe: TIE_SE };
+
+/** A check that held at every batch size it was decided at (null where it was decided at none). */
+function everyBatch(statement: string, perBatch: { batchSize: number; check: ClaimCheck }[]): ClaimCheck {
+  const decided = perBatch.filter((p) => p.check.holds !== null);
+  return {
+    statement,
+    holds: decided.length === 0 ? null : decided.every((p) => p.check.holds),
+    measured: perBatch.map((p) => `B=${p.batchSize}: ${p.check.measured}`).join(' | '),
+  };
+}
+
+function describePair(p: MinibatchPair, resolvedSe: number): string {
+  const verdict = p.gap > resolvedSe * p.gapStderr ? '' : p.gap < -resolvedSe * p.gapStderr ? ' ✗' : ' ≈';
+  return `${p.algorithm} ρ=${p.rho}: ${fmt(p.modeB.relMaxError)}±${fmt(p.modeB.relStderr)} vs ${fmt(p.injection.relMaxError)}±${fmt(p.injection.relStderr)}${verdict}`;
+}
+
+export function minibatchChecks(
+  document: SimulationResult & { minibatch?: MinibatchSummary }, claims: MinibatchClaims = MINIBATCH_CLAIMS,
+): ClaimCheck[] {
+  const summary = document.minibatch;
+  if (!summary) return [];
+  const k = claims.resolvedSe;
+  const sizes = summary.batchSizes.filter((b) => document.runs.some((r) => (r as { batchSize?: number }).batchSize === b));
+  // The validation experiments' checks, at each batch size on its own (mode B against mode B).
+  const validation = sizes.map((b) => ({ batchSize: b, checks: validationChecks(batchSlice(document, b)) }));
+  const checks: ClaimCheck[] = (validation[0]?.checks ?? []).map((first, i) => everyBatch(
+    `At every batch size: ${first.statement}`, validation.map((v) => ({ batchSize: v.batchSize, check: v.checks[i] })),
+  ));
+
+  const better = sizes.map((b) => {
+    const pairs = summary.pairs.filter((p) => p.batchSize === b);
+    const worse = pairs.filter((p) => p.gap < -k * p.gapStderr);
+    const resolved = pairs.filter((p) => p.gap > k * p.gapStderr);
+    return {
+      batchSize: b,
+      check: {
+        statement: '',
+        holds: pairs.length === 0 ? null : worse.length === 0 && resolved.length > 0,
+        measured: pairs.length === 0 ? 'no algorithm with both models'
+          : `${pairs.map((p) => describePair(p, k)).join('; ')} (${resolved.length}/${pairs.length} resolved better, ${worse.length} worse)`,
+      },
+    };
+  });
+  checks.push(everyBatch(
+    `At every batch size the mode-B SDE tracks its algorithm better than the injection SDE with matched σ_B: relMaxError on g `
+      + `mode-B vs injection, never worse by more than ${k} standard errors of the difference (unpaired) and better by more than that `
+      + `for at least one (algorithm, ρ) ("≈": within ${k} standard errors, a tie; "✗": worse)`,
+    better,
+  ));
+
+  // How the injection model's excess error moves with B: its mean over the (algorithm, ρ) pairs.
+  const trend = sizes.map((b) => {
+    const pairs = summary.pairs.filter((p) => p.batchSize === b);
+    const mean = (f: (p: MinibatchPair) => number) => pairs.reduce((a, p) => a + f(p), 0) / pairs.length;
+    return {
+      batchSize: b, gap: pairs.length ? mean((p) => p.gap) : NaN,
+      stderr: pairs.length ? Math.sqrt(pairs.reduce((a, p) => a + p.gapStderr ** 2, 0)) / pairs.length : NaN,
+      ratio: pairs.length ? mean((p) => p.injection.relMaxError / p.modeB.relMaxError) : NaN,
+    };
+  });
+  // A trend of gaps that are all noise says nothing: testable once the smallest batch's gap is resolved.
+  const resolvedAtSmallest = trend.length > 0 && Number.isFinite(trend[0].gap) && Math.abs(trend[0].gap) > k * trend[0].stderr;
+  const decreasing = trend.length < 2 || trend.some((t) => !Number.isFinite(t.gap)) || !resolvedAtSmallest ? null
+    : trend.every((t, i) => i === 0 || t.gap < trend[i - 1].gap);
+  checks.push({
+    statement: 'The injection SDE\'s excess error shrinks as the batch grows: the mean over (algorithm, ρ) of relMaxError(injection) − '
+      + `relMaxError(mode B) is strictly decreasing in B (testable once that mean gap at the smallest B exceeds ${k} standard errors)`,
+    holds: decreasing,
+    measured: (trend.map((t) => `B=${t.batchSize}: gap ${fmt(t.gap)}±${fmt(t.stderr)}, mean ratio injection/mode-B ${fmt(t.ratio)}`).join('; ')
+      || 'needs two batch sizes') + (trend.length > 1 && !resolvedAtSmallest ? '; the gap at the smallest B is within the noise: not testable at this size' : ''),
+  });
+  return checks;
+}
+
 /** The checks for an experiment's result document. */
-export function claimChecks(experiment: Experiment, document: SimulationResult & { order?: OrderSummary }): ClaimCheck[] {
+export function claimChecks(
+  experiment: Experiment, document: SimulationResult & { order?: OrderSummary; minibatch?: MinibatchSummary },
+): ClaimCheck[] {
   const sharpness = experiment.sharpnessClaims ? sharpnessChecks(document, experiment.sharpnessClaims) : [];
   if (experiment.kind === 'order') return document.order ? orderChecks(document.order) : [];
+  if (experiment.kind === 'minibatch') return minibatchChecks(document, experiment.minibatchClaims);
   if (experiment.kind === 'saddle') return [...saddleChecks(document as SaddleResult), ...sharpness];
   return [...validationChecks(document), ...sharpness];
 }

@@ -1,7 +1,8 @@
 // Runs one registered experiment by its kind and returns one result document: the result of
-// src/simulate/result.ts, plus `order` (order experiments: all rungs' runs, each with its η)
-// or `escape` and per-dynamics `escaped` series (saddle experiments). The CLI, the report, the
-// tests and the page all go through here. No Node imports.
+// src/simulate/result.ts, plus `order` (order experiments: all rungs' runs, each with its η),
+// `escape` and per-dynamics `escaped` series (saddle experiments) or `minibatch` (the mini-batch
+// noise experiment: one run per batch size and ρ, each with its batchSize and σ). The CLI, the
+// report, the tests and the page all go through here. No Node imports.
 import type { ResolvedConfig } from '../config/schema.js';
 import type { ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
@@ -9,13 +10,21 @@ import { simulate, type SimulateOptions } from '../simulate/runner.js';
 import { RESULT_SCHEMA, type SimulationResult } from '../simulate/result.js';
 import { runOrder, type OrderSummary } from './order.js';
 import { runSaddle, type SaddleResult } from './saddle.js';
+import { runMinibatch, type MinibatchRun, type MinibatchSummary } from './minibatch.js';
 import type { Experiment } from './types.js';
 
 export type ExperimentDocument = SimulationResult & {
   experiment?: { id: string; quick: boolean };
   order?: OrderSummary;
   escape?: SaddleResult['escape'];
+  /** Mini-batch noise experiments: the batch sizes, the matched σ_B and the per-pair errors (runs are MinibatchRun). */
+  minibatch?: MinibatchSummary;
 };
+
+/** The runs of a mini-batch document, with their batch size and σ_B. */
+export function minibatchRuns(document: ExperimentDocument): MinibatchRun[] {
+  return document.minibatch ? (document.runs as MinibatchRun[]) : [];
+}
 
 export async function runExperiment(
   ctx: GpuContext, sources: ShaderSources, experiment: Experiment, config: ResolvedConfig,
@@ -34,6 +43,20 @@ export async function runExperiment(
       cancelled: outcome.cancelled,
       timing: outcome.timing,
       order: outcome.order,
+    };
+  }
+  if (experiment.kind === 'minibatch') {
+    if (!experiment.minibatch) throw new Error(`experiment ${experiment.id} is of kind minibatch but has no minibatch spec`);
+    const outcome = await runMinibatch(ctx, sources, config, experiment.minibatch, options);
+    return {
+      schema: RESULT_SCHEMA,
+      experiment: tag,
+      config,
+      adapter: ctx.adapter,
+      runs: outcome.runs,
+      cancelled: outcome.cancelled,
+      timing: outcome.timing,
+      minibatch: outcome.minibatch,
     };
   }
   if (experiment.kind === 'saddle' && experiment.saddle) {

@@ -22,7 +22,31 @@ export interface SaddleSpec {
   escapeRadius: number;
 }
 
-export type ExperimentKind = 'validation' | 'saddle' | 'order';
+/**
+ * The mini-batch noise experiment (docs/model.md §6.6): one mode-B simulation (algorithms with
+ * real mini-batches, SDEs with the per-sample covariance) and one Gaussian-injection simulation of
+ * the SDEs per batch size, with σ matched to the mini-batch noise at x0.
+ */
+export interface MinibatchSpec {
+  /** The batch sizes B, each simulated on its own (the config's noise.batchSize is replaced). */
+  batchSizes: number[];
+  /**
+   * σ_B is matched on the x0 of paths 0 … matchPaths − 1 (the same x0 the run starts from),
+   * whatever the run's path count, so a quick run and a full one inject the same σ_B.
+   */
+  matchPaths: number;
+}
+
+/** Claims of the mini-batch noise experiment (src/experiments/claims.ts, minibatchChecks). */
+export interface MinibatchClaims {
+  /**
+   * Two errors within this many standard errors of their difference are a tie: the mode-B SDE
+   * "tracks better" only where the injection SDE's error exceeds its own by more than that.
+   */
+  resolvedSe: number;
+}
+
+export type ExperimentKind = 'validation' | 'saddle' | 'order' | 'minibatch';
 
 /**
  * Claims on the sharpness readouts (docs/model.md §8) of an experiment whose config has
@@ -52,6 +76,8 @@ export interface Experiment {
   quick: Record<string, unknown>;
   order?: OrderSpec;
   saddle?: SaddleSpec;
+  minibatch?: MinibatchSpec;
+  minibatchClaims?: MinibatchClaims;
   sharpnessClaims?: SharpnessClaims;
   /** Problem kinds this experiment needs beyond quadratic/saddle (it runs once the schema has them). */
   requires?: string[];
@@ -60,6 +86,11 @@ export interface Experiment {
    * `report` skips such an experiment there and says so.
    */
   needsGpu?: string;
+  /**
+   * Set (with needsGpu) when only the full size is out of reach of a software adapter: `report`
+   * skips it there without --quick and runs its quick size with --quick.
+   */
+  quickRunsOnSoftware?: boolean;
   /** Where the configuration is our reading of the paper rather than the paper's own numbers. */
   note?: string;
 }

@@ -7,6 +7,7 @@ import type { ExperimentDocument } from '../experiments/run.js';
 import type { SaddleResult } from '../experiments/saddle.js';
 import type { ExperimentKind } from '../experiments/types.js';
 import type { Figure } from './figures/common.js';
+import { minibatchFigures } from './figures/minibatch.js';
 import { orderFigure } from './figures/order.js';
 import { saddleFigures } from './figures/saddle.js';
 import { sharpnessFigures } from './figures/sharpness.js';
@@ -16,8 +17,9 @@ export type { Figure } from './figures/common.js';
 
 /** The figures for a document: by the experiment's kind, or guessed from the document. */
 export function documentFigures(document: ExperimentDocument, kind?: ExperimentKind): Figure[] {
-  const as = kind ?? (document.order ? 'order' : document.escape ? 'saddle' : 'validation');
+  const as = kind ?? (document.order ? 'order' : document.escape ? 'saddle' : document.minibatch ? 'minibatch' : 'validation');
   if (as === 'order') return document.order ? [orderFigure(document.order)] : [];
+  if (as === 'minibatch') return document.minibatch ? minibatchFigures(document) : [];
   // docs/model.md §8: any run with sharpness readouts also gets their figures.
   if (as === 'saddle' && document.escape) return [...saddleFigures(document as SaddleResult), ...sharpnessFigures(document)];
   if (document.runs.length === 0) return [];

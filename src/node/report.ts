@@ -55,7 +55,10 @@ function sizeLine(document: ExperimentDocument): string {
   const order = document.order;
   const steps = order ? `ceil(T/η) = ${order.steps.join(', ')} steps` : `${c.steps} steps`;
   const rho = order ? `ρ = ${order.rhos.map((r) => fmt(r)).join(', ')}` : `ρ ∈ {${c.rho.join(', ')}}`;
-  return `${c.paths} paths × ${steps}, η = ${order ? order.etas.join(', ') : c.eta}, ${rho}, σ = ${c.noise.sigma}, `
+  const m = document.minibatch;
+  const noise = m ? `mini-batches B ∈ {${m.batchSizes.join(', ')}} and Gaussian injection σ_B = ${m.sigmas.map((x) => fmt(x)).join(', ')}`
+    : c.noise.batchSize !== undefined ? `mini-batches B = ${c.noise.batchSize}` : `σ = ${c.noise.sigma}`;
+  return `${c.paths} paths × ${steps}, η = ${order ? order.etas.join(', ') : c.eta}, ${rho}, ${noise}, `
     + `m = ${c.substeps}, coupling ${c.coupling}, seed ${c.seed}; `
     + `${document.timing.pathSteps.toExponential(2)} path-steps in ${document.timing.wallSeconds.toFixed(1)} s `
     + `(${document.timing.pathStepsPerSecond.toExponential(2)} /s)`;
@@ -79,11 +82,35 @@ function orderTable(document: ExperimentDocument): string[] {
   return lines;
 }
 
+/** The mini-batch experiment's table (docs/model.md §6.6): own SDE in mode B against its injection twin. */
+function minibatchTable(document: ExperimentDocument): string[] {
+  const m = document.minibatch;
+  if (!m) return [];
+  const lines = [
+    '',
+    '| B | σ_B | ρ | algorithm | own SDE, mode B | own SDE, injection | gap (injection − mode B) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const p of m.pairs) {
+    const sigma = m.sigmas[m.batchSizes.indexOf(p.batchSize)];
+    lines.push(`| ${p.batchSize} | ${fmt(sigma)} | ${p.rho} | ${p.algorithm} | ${fmt(p.modeB.relMaxError)} ± ${fmt(p.modeB.relStderr)} `
+      + `| ${fmt(p.injection.relMaxError)} ± ${fmt(p.injection.relStderr)} | ${fmt(p.gap)} ± ${fmt(p.gapStderr)} |`);
+  }
+  lines.push('', `relMaxError of g against the algorithm, ± its unpaired Monte Carlo standard error (the two models run in separate `
+    + `simulations). σ_B² d = tr C(x0)/B with tr C(x0) = ${fmt(m.covarianceTrace)} ± ${fmt(m.covarianceTraceStd)} (mean ± std over the x0 of `
+    + `${m.matchPaths} paths; d = ${m.dim}, N = ${m.samples}).`);
+  return lines;
+}
+
 function divergenceNotes(document: ExperimentDocument): string[] {
   const notes: string[] = [];
   for (const run of document.runs) {
     for (const [name, s] of Object.entries(run.series)) {
-      if (s.diverged > 0) notes.push(`${name} at ρ = ${run.rho}${document.order ? `, η = ${run.eta}` : ''}: ${s.diverged} diverged paths (excluded)`);
+      const batch = (run as { batchSize?: number }).batchSize;
+      if (s.diverged > 0) {
+        notes.push(`${name} at ${batch !== undefined ? `B = ${batch}, ` : ''}ρ = ${run.rho}${document.order ? `, η = ${run.eta}` : ''}: `
+          + `${s.diverged} diverged paths (excluded)`);
+      }
     }
   }
   return notes;
@@ -104,6 +131,7 @@ function entrySection(entry: ReportEntry): string[] {
     lines.push(`- ${c.holds === null ? '❔ not testable' : c.holds ? '✅ holds' : '❌ does not hold'}: ${c.statement}.`, `  Measured: ${c.measured}.`);
   }
   lines.push(...orderTable(document));
+  lines.push(...minibatchTable(document));
   const notes = divergenceNotes(document);
   if (notes.length > 0) lines.push('', `Divergence: ${notes.join('; ')}.`);
   const files = entry.files ?? [];

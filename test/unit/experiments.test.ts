@@ -18,7 +18,7 @@ import { buildReport } from '../../src/node/report';
 const PAPER_IDS = [
   'validation-quadratic', 'validation-iris', 'validation-breast-cancer', 'validation-teacher-student',
   'saddle-quadratic', 'saddle-deep-linear', 'implicit-regularization-iris', 'implicit-regularization-breast-cancer',
-  'order-quadratic', 'order-breast-cancer',
+  'minibatch-noise', 'order-quadratic', 'order-breast-cancer',
 ];
 
 describe('registry', () => {

@@ -7,7 +7,9 @@ import { experimentRawConfig, orderSteps } from '../../src/experiments/config.js
 import { findExperiment } from '../../src/experiments/registry.js';
 import { RESULT_SCHEMA, type SimulationResult } from '../../src/simulate/result.js';
 import type { PageResult } from '../../web/lib/page-result.js';
-import type { ErrorRhoPoint } from '../../web/lib/plot-data.js';
+import { familyMembers, gapVerdict, minibatchPoints, type ErrorRhoPoint } from '../../web/lib/plot-data.js';
+import { DASH_INJECTION, colorOf, dashOf } from '../../web/lib/palette.js';
+import { isModeB, paramsFromConfig, validateParams } from '../../web/lib/params.js';
 import { chooseYScale, coincidences, fitDomain, formatTick, logTicks } from '../../web/lib/plot-scales.js';
 import {
   divergenceNote, divergenceSentence, formatCount, plannedPathSteps, progressText, viewKind,
@@ -118,6 +120,62 @@ describe('run plan (web/lib/run-plan.ts)', () => {
       + `SGD 8 of ${paths} at ρ = 0.1; SAM 2 of ${paths} at ρ = 0.1.`);
     expect(divergenceNote(r.runs[0], ['SGD', 'SAM'], 8)).toBe('Diverged: SGD 8 of 8 paths (all: the curve stops where the last one left), SAM 2 of 8 paths.');
     expect(divergenceSentence({ ...r, runs: [] })).toBeUndefined();
+  });
+});
+
+describe('the mini-batch experiment on the page (docs/model.md §6.6)', () => {
+  const minibatch = findExperiment('minibatch-noise')!;
+  const mc = resolveConfig(experimentRawConfig(minibatch, true));
+  const spec = minibatch.minibatch!;
+
+  test('its view, its path-steps (two simulations per B) and its progress line (which B, which noise, which ρ)', () => {
+    expect(viewKind(doc(mc), minibatch.id)).toBe('minibatch');
+    expect(viewKind(doc(mc, { minibatch: { batchSizes: [8] } as PageResult['minibatch'] }))).toBe('minibatch');
+    // Per B: 2 ρ × 8 dynamics in mode B, then 2 ρ × 4 injection models; 4 paths × 50 steps.
+    const perB = (2 * 8 + 2 * 4) * mc.paths * mc.steps;
+    expect(plannedPathSteps('minibatch', mc, undefined, spec)).toBe(3 * perB);
+    // Stage weights 16 : 8 per B, so the first injection stage spans fractions 16/72 .. 24/72 of the run.
+    expect(progressText({ kind: 'minibatch', config: mc, minibatch: spec }, { fraction: 20 / 72, runIndex: 1 }))
+      .toBe('Overall 28 % · B = 8 (1 of 3), Gaussian injection, ρ = 0.5 (2 of 2): 0 %');
+    expect(progressText({ kind: 'minibatch', config: mc, minibatch: spec }, { fraction: (24 + 12) / 72, runIndex: 1 }))
+      .toBe('Overall 50 % · B = 32 (2 of 3), mini-batches, ρ = 0.5 (2 of 2): 50 %');
+  });
+
+  test('the panel keeps mode B\'s noise (it has no σ field) and the divergence banner names B', () => {
+    const raw = experimentRawConfig(minibatch, true);
+    expect(isModeB(raw)).toBe(true);
+    const values = paramsFromConfig(raw);
+    expect(values.sigma).toBe('');
+    const checked = validateParams(raw, { ...values, paths: '6' });
+    expect(checked.errors).toEqual({});
+    expect(checked.config?.noise).toEqual({ sigma: 0, batchSize: 8 });
+    expect(checked.config?.paths).toBe(6);
+    const r = doc(mc);
+    (r.runs[0] as typeof r.runs[0] & { batchSize: number }).batchSize = 32;
+    expect(divergenceSentence(r)).toContain('SGD 8 of 4 at B = 32, at ρ = 0.1');
+  });
+
+  test('the error-against-B points: two per (B, ρ, algorithm); the verdict needs the gap beyond k standard errors', () => {
+    const e = (relMaxError: number, relStderr: number) => ({ relMaxError, relStderr, weakError: relMaxError, weakErrorStderr: relStderr });
+    const pair = (gap: number) => ({
+      batchSize: 8, rho: 0.5, algorithm: 'USAM', model: 'USAM-SDE', modeB: e(0.01, 0.001), injection: e(0.01 + gap, 0.001),
+      gap, gapStderr: 0.0014,
+    });
+    const summary = { pairs: [pair(0.01), pair(0.002), pair(-0.004)] } as unknown as NonNullable<PageResult['minibatch']>;
+    const points = minibatchPoints(summary);
+    expect(points.map((p) => `${p.kind}:${p.relMaxError}`)).toEqual([
+      'mode B:0.01', 'injection:0.02', 'mode B:0.01', 'injection:0.012', 'mode B:0.01', 'injection:0.006',
+    ]);
+    expect(summary.pairs.map((p) => gapVerdict(p, 2))).toEqual(['better', 'tie', 'worse']);
+  });
+
+  test('a family shows its models\' injection twins; a twin is dash-dot in its family\'s colour', () => {
+    const r = doc(mc);
+    r.runs[0].series = { SGD: series([1, 1]), 'SGD-SDE': series([1, 1]), 'SGD-SDE-INJ': series([1, 1]), 'USAM-SDE-INJ': series([1, 1]) } as typeof r.runs[0]['series'];
+    expect(familyMembers(r, 'SGD')).toEqual(['SGD', 'SGD-SDE', 'SGD-SDE-INJ']);
+    expect(dashOf('USAM-SDE-INJ')).toBe(DASH_INJECTION);
+    expect(colorOf('USAM-SDE-INJ')).toBe(colorOf('USAM'));
+    expect(dashOf('USAM-SDE')).not.toBe(DASH_INJECTION);
   });
 });
 

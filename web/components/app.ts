@@ -11,7 +11,7 @@ import {
 } from '../lib/experiments.js';
 import type { PageResult } from '../lib/page-result.js';
 import {
-  orderValuesFrom, paramsFromConfig, validateOrder, validateParams,
+  isModeB, orderValuesFrom, paramsFromConfig, validateOrder, validateParams,
   type OrderValues, type ParamValues, type RawConfig, type Validation,
 } from '../lib/params.js';
 import {
@@ -33,6 +33,7 @@ import './sharpness-view.js';
 import './error-rho-view.js';
 import './saddle-view.js';
 import './order-view.js';
+import './minibatch-view.js';
 import './claim-checks.js';
 import './resume-offer.js';
 import type { RunRequest, SamRunController } from './run-controller.js';
@@ -200,14 +201,17 @@ export class SamApp extends LitElement {
     }
     this.size = this.sizeState();
     const kind = experiment?.kind ?? 'custom';
-    const steps = config ? `${formatCount(plannedPathSteps(kind, config, spec))} path-steps` : '';
-    const what = spec ? `${spec.etas.length} η steps to T = ${spec.horizon}, ${steps}` : kind === 'saddle' ? `${steps} (two passes)` : steps;
+    const minibatch = experiment?.minibatch;
+    const planned = config ? plannedPathSteps(kind, config, spec, minibatch) : 0;
+    const steps = config ? `${formatCount(planned)} path-steps` : '';
+    const what = spec ? `${spec.etas.length} η steps to T = ${spec.horizon}, ${steps}` : kind === 'saddle' ? `${steps} (two passes)`
+      : minibatch ? `${steps} (batch sizes ${minibatch.batchSizes.join(', ')}, each with mini-batches and with Gaussian injection)` : steps;
     const sizeName = experiment ? { paper: ' (paper size)', quick: ' (quick size)', custom: ' (custom size)' }[this.size] : '';
     this.request = config && !unavailable
       ? {
           label: `${experiment?.title ?? 'Pasted config'}${sizeName}, ${what}`,
-          plan: { kind, config, order: spec },
-          pathSteps: plannedPathSteps(kind, config, spec),
+          plan: { kind, config, order: spec, minibatch },
+          pathSteps: planned,
           experimentId: experiment?.id,
           identity: { job: pageJob(experiment, spec), config, search: this.stateSearch() ?? location.search },
           run: runFor(experiment, config, spec, this.quick),
@@ -336,6 +340,7 @@ export class SamApp extends LitElement {
           @experiment-change=${(e: CustomEvent<{ id: string }>) => this.selectExperiment(e.detail.id)}></sam-experiment-picker>
         <sam-parameter-panel .values=${this.values} .errors=${errors} ?disabled=${this.running}
           .configText=${this.experimentId === CUSTOM_ID ? this.configText : undefined} .order=${this.order}
+          noiseNote=${this.noiseNote()}
           @order-change=${(e: CustomEvent<{ order: OrderValues }>) => (this.order = e.detail.order)}
           ?hasQuick=${Boolean(experiment && hasQuick(experiment))} size=${this.size}
           @params-change=${(e: CustomEvent<{ values: ParamValues }>) => this.setValues(e.detail.values)}
@@ -362,6 +367,18 @@ export class SamApp extends LitElement {
       </div>
       <div class="results" aria-live="off">${this.results()}</div>
     </div>`;
+  }
+
+  /** What the panel says instead of σ for mini-batch noise (mode B); empty for Gaussian injection. */
+  private noiseNote(): string {
+    const base = this.baseConfig();
+    if (!base || !isModeB(base)) return '';
+    const sizes = this.experiment?.minibatch?.batchSizes;
+    if (sizes) {
+      return `real mini-batches of B = ${sizes.join(', ')} samples (mode B), each also against the SDEs with Gaussian injection of matched σ_B `
+        + '(docs/model.md §6.6); the batch sizes are the experiment\'s.';
+    }
+    return `real mini-batches of B = ${String((base.noise as Record<string, unknown>).batchSize)} samples (mode B): edit noise.batchSize in the config.`;
   }
 
   private showImport(result: PageResult, name: string): void {
@@ -431,6 +448,7 @@ export class SamApp extends LitElement {
         : nothing}
       ${r.order && r.order.etas.length > 0 ? html`<sam-order-view .order=${r.order} .planned=${plannedOrder}></sam-order-view>` : nothing}
       ${kind === 'saddle' ? html`<sam-saddle-view .result=${r}></sam-saddle-view>` : nothing}
+      ${kind === 'minibatch' ? html`<sam-minibatch-view .result=${r}></sam-minibatch-view>` : nothing}
       ${kind === 'validation' || streamingRung ? html`<sam-error-rho-view .result=${r}></sam-error-rho-view>` : nothing}
       ${!streamingRung && experiment && (kind === 'order' ? (r.order?.etas.length ?? 0) >= 2 : r.runs.length > 0) ? html`<sam-claim-checks .experiment=${experiment} .result=${r}></sam-claim-checks>` : nothing}
       <sam-trajectory-view .result=${r} .previous=${this.previous?.result}
@@ -447,6 +465,11 @@ export class SamApp extends LitElement {
       return r.order.etas.length === 0
         ? `${r.config.paths} paths; no η step finished${of}.`
         : `${r.config.paths} paths, η steps finished: ${done}${of}, to T = ${r.order.horizon}.`;
+    }
+    if (r.minibatch) {
+      const sizes = r.minibatch.batchSizes.filter((b) => r.runs.some((x) => (x as { batchSize?: number }).batchSize === b));
+      return `${r.config.paths} paths × ${r.config.steps} steps, η = ${short(r.config.eta)}, ρ = ${r.config.rho.map(short).join(', ')}, `
+        + `batch sizes ${sizes.join(', ') || 'none finished'} of ${r.minibatch.batchSizes.join(', ')}.`;
     }
     return `${r.config.paths} paths × ${r.config.steps} steps, η = ${short(r.config.eta)}, ρ = ${r.runs.map((x) => short(x.rho)).join(', ') || 'none finished'}.`;
   }

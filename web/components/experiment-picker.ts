@@ -26,12 +26,15 @@ declare global {
   }
 }
 
-const KIND_LABELS: Record<string, string> = { validation: 'validation', saddle: 'saddle escape', order: 'convergence order', custom: 'custom' };
+const KIND_LABELS: Record<string, string> = {
+  validation: 'validation', saddle: 'saddle escape', order: 'convergence order', minibatch: 'mini-batch noise', custom: 'custom',
+};
 /** The groups, in the order the page lists them. */
 const GROUPS: Array<{ kind: string; heading: string }> = [
   { kind: 'validation', heading: 'Validation: the SDEs against their algorithms' },
   { kind: 'saddle', heading: 'Saddle escape' },
   { kind: 'order', heading: 'Convergence order' },
+  { kind: 'minibatch', heading: 'Mini-batch noise: mode B against Gaussian injection' },
   { kind: 'custom', heading: 'Custom' },
 ];
 

@@ -81,6 +81,11 @@ export class SamParameterPanel extends LitElement {
   @property({ attribute: false }) configText: string | undefined;
   /** A convergence-order run's ladder; undefined for other runs. */
   @property({ attribute: false }) order: OrderValues | undefined;
+  /**
+   * Set for a config with mini-batch noise (mode B, docs/model.md §1.2): said in place of the σ
+   * field, which such a config does not have.
+   */
+  @property() noiseNote = '';
   /** Whether the experiment has a quick size, and which preset the values are (custom: edited). */
   @property({ type: Boolean }) hasQuick = false;
   @property() size: 'paper' | 'quick' | 'custom' = 'paper';
@@ -101,7 +106,9 @@ export class SamParameterPanel extends LitElement {
       ${this.configText !== undefined ? this.configArea() : nothing}
       <div class="grid">
         ${this.order ? this.orderFields(this.order) : nothing}
-        ${FIELDS.filter((f) => !(this.order && LADDER_SETS.includes(f.field))).map((f) => this.textField(f, v))}
+        ${FIELDS.filter((f) => !(this.order && LADDER_SETS.includes(f.field))).map((f) => (f.field === 'sigma' && this.noiseNote
+          ? html`<div class="field"><span class="group-label">Gradient noise</span><span class="hint" data-testid="param-noise-note">${this.noiseNote}</span></div>`
+          : this.textField(f, v)))}
         <div class="field">
           <label for="coupling">Coupling</label>
           <select id="coupling" data-testid="param-coupling" @change=${(e: Event) => this.update1({ coupling: (e.target as HTMLSelectElement).value as ParamValues['coupling'] })}>

@@ -20,6 +20,9 @@ declare global {
   }
 }
 
+/** The batch size of a mini-batch experiment's run (docs/model.md §6.6); undefined otherwise. */
+const batchOf = (run: RunResult): number | undefined => (run as RunResult & { batchSize?: number }).batchSize;
+
 @customElement('sam-trajectory-view')
 export class SamTrajectoryView extends LitElement {
   static styles = [viewStyles, css`
@@ -49,7 +52,7 @@ export class SamTrajectoryView extends LitElement {
     const logPossible = result.runs.some((run) => chooseYScale(trajectoryPoints(run, this.observable, names).map((p) => p.mean), true, '').type === 'log');
     return html`<section aria-labelledby="traj-title" data-testid="trajectory-view">
       <h2 id="traj-title">Mean trajectories</h2>
-      <p class="hint">Path means${bands ? ' with 95 % confidence bands' : ''}. Solid: algorithm; dashed: SDE model; dotted: drift-only model.
+      <p class="hint">Path means${bands ? ' with 95 % confidence bands' : ''}. Solid: algorithm; dashed: SDE model; dotted: drift-only model${result.minibatch ? '; dash-dot: the SDE with Gaussian injection (-INJ)' : ''}.
         Colour: the algorithm family (SGD-SDE is drawn in SGD's colour).</p>
       <div class="controls">
         <label>Observable
@@ -72,13 +75,15 @@ export class SamTrajectoryView extends LitElement {
       </div>
       <div class="grid">
         ${result.runs.map((run) => html`<sam-plot heading=${this.heading(result, run)} note=${this.note(run, names)}
-          fileName=${`trajectories-${this.observable}-eta${run.eta}-rho${run.rho}`} .spec=${this.spec(run, names, bands, result.config.paths)}></sam-plot>`)}
+          fileName=${`trajectories-${this.observable}-eta${run.eta}${batchOf(run) !== undefined ? `-B${batchOf(run)}` : ''}-rho${run.rho}`} .spec=${this.spec(run, names, bands, result.config.paths)}></sam-plot>`)}
       </div>
     </section>`;
   }
 
-  /** ρ alone, or η and ρ when the runs differ in η (a convergence-order ladder). */
+  /** ρ alone, η and ρ when the runs differ in η (a convergence-order ladder), B and ρ for a mini-batch run. */
   private heading(result: PageResult, run: RunResult): string {
+    const batch = batchOf(run);
+    if (batch !== undefined) return `B = ${batch}, ρ = ${run.rho}`;
     const oneEta = result.runs.every((r) => r.eta === run.eta);
     return oneEta ? `ρ = ${run.rho}` : `η = ${run.eta}, ρ = ${Number(run.rho.toPrecision(4))}`;
   }
@@ -100,7 +105,7 @@ export class SamTrajectoryView extends LitElement {
     const twins = coincidences(names.map((n) => ({ key: n, values: run.series[n]?.[observable].mean ?? [] })));
     const notes = [scale.note, divergenceNote(run, names, paths)].filter((n): n is string => Boolean(n));
     // The earlier result at the same ρ and η, drawn as thin faint lines under the current ones.
-    const earlierRun = this.overlay ? this.previous?.runs.find((r) => r.rho === run.rho && r.eta === run.eta) : undefined;
+    const earlierRun = this.overlay ? this.previous?.runs.find((r) => r.rho === run.rho && r.eta === run.eta && batchOf(r) === batchOf(run)) : undefined;
     const earlier = earlierRun ? trajectoryPoints(earlierRun, observable, names).filter((p) => Number.isFinite(p.mean) && (!logY || p.mean > 0)) : [];
     if (this.overlay && this.previous && !earlierRun) notes.push(`${this.previousLabel} has no run at ρ = ${run.rho}, η = ${run.eta}: nothing to overlay here.`);
     const domain = fitDomain([...(showBands ? bands.flatMap((p) => [p.lo, p.hi, p.mean]) : points.map((p) => p.mean)), ...earlier.map((p) => p.mean)], scale.type);

@@ -1,12 +1,14 @@
 // The experiment registry (src/experiments) as the page uses it: the picker's entries, the raw
 // config of an experiment at paper or quick size, and the function that runs it on a context
-// (one simulation, the saddle's two passes, or the convergence-order ladder).
+// (one simulation, the saddle's two passes, the convergence-order ladder, or the mini-batch
+// experiment's two simulations per batch size).
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import { experimentRawConfig, unavailableReason, withOrderDefaults } from '../../src/experiments/config.js';
 import { runOrder } from '../../src/experiments/order.js';
 import { EXPERIMENTS, findExperiment, type Experiment, type OrderSpec } from '../../src/experiments/registry.js';
 import { runSaddle } from '../../src/experiments/saddle.js';
+import { runMinibatch } from '../../src/experiments/minibatch.js';
 import { simulate } from '../../src/simulate/runner.js';
 import { RESULT_SCHEMA } from '../../src/simulate/result.js';
 import type { PickerEntry } from '../components/experiment-picker.js';
@@ -34,7 +36,7 @@ export function pickerEntries(): PickerEntry[] {
   }));
 }
 
-/** What the Run button does: a convergence-order ladder, a saddle experiment, or one simulation. */
+/** What the Run button does: a convergence-order ladder, a saddle or mini-batch experiment, or one simulation. */
 export function runFor(
   experiment: Experiment | undefined, config: ResolvedConfig, order: OrderSpec | undefined, quick = false,
 ): (ctx: GpuContext, hooks: RunHooks) => Promise<PageResult> {
@@ -44,6 +46,13 @@ export function runFor(
     return async (ctx, hooks) => {
       const out = await runOrder(ctx, shaderSources, config, order, hooks);
       return { schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: out.runs, cancelled: out.cancelled, timing: out.timing, order: out.order, ...tag };
+    };
+  }
+  const minibatch = experiment?.kind === 'minibatch' ? experiment.minibatch : undefined;
+  if (minibatch) {
+    return async (ctx, hooks) => {
+      const out = await runMinibatch(ctx, shaderSources, config, minibatch, hooks);
+      return { schema: RESULT_SCHEMA, config, adapter: ctx.adapter, runs: out.runs, cancelled: out.cancelled, timing: out.timing, minibatch: out.minibatch, ...tag };
     };
   }
   const saddle = experiment?.kind === 'saddle' ? experiment.saddle : undefined;

@@ -1,6 +1,7 @@
 // One visual encoding for every plot: the colour says which algorithm family a dynamics
 // belongs to, the dash says what it is (algorithm solid, SDE dashed, drift-only dotted), so
-// an SGD-SDE curve drawn over USAM reads as "blue dashes over orange" at a glance.
+// an SGD-SDE curve drawn over USAM reads as "blue dashes over orange" at a glance. A Gaussian-
+// injection twin (`USAM-SDE-INJ`, the mini-batch experiment) keeps its model's colour, dash-dot.
 import { ALGORITHMS } from '../../src/dynamics/names.js';
 
 const FAMILY_COLORS: Record<string, string> = {
@@ -17,6 +18,8 @@ export const CATEGORY_COLORS = [
 
 export const DASH_SDE = '6 3';
 export const DASH_DRIFT = '1.5 3';
+/** A Gaussian-injection twin of an SDE (the mini-batch experiment, docs/model.md §6.6): dash-dot. */
+export const DASH_INJECTION = '9 3 2 3';
 
 export function familyOf(name: string): string {
   const head = name.split('-')[0];
@@ -29,6 +32,7 @@ export function colorOf(name: string): string {
 
 /** Undefined for an algorithm (solid line). */
 export function dashOf(name: string): string | undefined {
+  if (name.endsWith('-INJ')) return DASH_INJECTION;
   if (name.endsWith('-DRIFT')) return DASH_DRIFT;
   if (name.endsWith('-SDE')) return DASH_SDE;
   return undefined;

@@ -67,7 +67,8 @@ export function paramsFromConfig(raw: RawConfig): ParamValues {
   return {
     eta: numberText(resolved?.eta ?? raw.eta),
     rho: rho.filter((r): r is number => typeof r === 'number').join(', '),
-    sigma: numberText(resolved?.noise.sigma ?? noise.sigma),
+    // Mode B (mini-batches) has no σ to edit: the field stays empty and the config's noise is kept.
+    sigma: isModeB(raw) ? '' : numberText(resolved?.noise.sigma ?? noise.sigma),
     steps: numberText(resolved?.steps ?? raw.steps),
     paths: numberText(resolved?.paths ?? raw.paths),
     seed: numberText(resolved?.seed ?? raw.seed ?? 0),
@@ -77,6 +78,12 @@ export function paramsFromConfig(raw: RawConfig): ParamValues {
     models: resolved?.models ?? namesIn(raw.models, MODELS) ?? [...MODELS],
     sharpness: sharpnessText(raw.sharpness),
   };
+}
+
+/** Whether a raw config asks for mini-batch noise (mode B, docs/model.md §1.2): `noise.batchSize`. */
+export function isModeB(raw: RawConfig): boolean {
+  const noise = raw.noise;
+  return noise !== null && typeof noise === 'object' && (noise as Record<string, unknown>).batchSize !== undefined;
 }
 
 /** A config's `sharpness` object as the panel shows it ("every, probes, iterations"). */
@@ -214,8 +221,9 @@ function ordered<T extends string>(chosen: readonly T[], base: unknown, canonica
 function writeParams(base: RawConfig, p: ParamValues, errors: FieldErrors): RawConfig {
   const raw: RawConfig = structuredClone(base);
   const numbers: Partial<Record<TextField, number | number[]>> = {};
+  const modeB = isModeB(base);
   for (const field of TEXT_FIELDS) {
-    if (field === 'sharpness') continue;
+    if (field === 'sharpness' || (field === 'sigma' && modeB)) continue;
     const parsed = field === 'rho' ? parseList(p.rho, LABELS.rho, ALLOWED.rho) : parseNumber(p[field], LABELS[field], ALLOWED[field]);
     if (typeof parsed === 'string') errors[field] = parsed;
     else numbers[field] = parsed;
@@ -225,7 +233,8 @@ function writeParams(base: RawConfig, p: ParamValues, errors: FieldErrors): RawC
   };
   set('eta', 'eta');
   raw.rho = numbers.rho ?? p.rho;
-  raw.noise = { ...((base.noise ?? {}) as RawConfig), sigma: numbers.sigma ?? p.sigma };
+  // Mode B keeps the config's mini-batch noise (the panel has no field for it).
+  raw.noise = modeB ? structuredClone(base.noise) : { ...((base.noise ?? {}) as RawConfig), sigma: numbers.sigma ?? p.sigma };
   set('steps', 'steps');
   set('paths', 'paths');
   set('seed', 'seed');

@@ -4,6 +4,7 @@
 import { ALGORITHMS, type Observable } from '../../src/dynamics/names.js';
 import type { DynamicsSeries, RunResult, SharpnessObservable, SimulationResult } from '../../src/simulate/result.js';
 import type { OrderSummary } from './page-result.js';
+import type { MinibatchPair, MinibatchSummary } from '../../src/experiments/minibatch.js';
 
 /** Normal quantile of a two-sided 95 % interval. */
 export const Z95 = 1.959963984540054;
@@ -28,12 +29,15 @@ export interface TrajectoryPoint {
 
 const isAlgorithm = (name: string) => (ALGORITHMS as readonly string[]).includes(name);
 
-/** The dynamics shown with one algorithm: itself and every model it is compared with. */
+/**
+ * The dynamics shown with one algorithm: itself and every model it is compared with, and the
+ * Gaussian-injection twins of those models (`<model>-INJ`, the mini-batch experiment).
+ */
 export function familyMembers(result: SimulationResult, family: string): string[] {
   const names = result.runs[0] ? Object.keys(result.runs[0].series) : [];
   if (family === 'all') return names;
   const models = result.config.compare.filter(([a]) => a === family).map(([, m]) => m as string);
-  return names.filter((n) => n === family || models.includes(n));
+  return names.filter((n) => n === family || models.includes(n) || (n.endsWith('-INJ') && models.includes(n.slice(0, -4))));
 }
 
 /**
@@ -207,4 +211,30 @@ export function sharpnessLossPoints(run: RunResult, quantity: SharpnessObservabl
     });
   }
   return points;
+}
+
+export interface MinibatchPoint {
+  algorithm: string;
+  rho: number;
+  batchSize: number;
+  /** The algorithm's own SDE in mode B, or its Gaussian-injection twin (docs/model.md §6.6). */
+  kind: 'mode B' | 'injection';
+  relMaxError: number;
+  /** Unpaired Monte Carlo standard error on relMaxError's scale. */
+  relStderr: number;
+}
+
+/** relMaxError on g of each algorithm's own SDE in mode B and with injection, per batch size and ρ. */
+export function minibatchPoints(summary: MinibatchSummary): MinibatchPoint[] {
+  return summary.pairs.flatMap((p) => [
+    { algorithm: p.algorithm, rho: p.rho, batchSize: p.batchSize, kind: 'mode B' as const, relMaxError: p.modeB.relMaxError, relStderr: p.modeB.relStderr },
+    { algorithm: p.algorithm, rho: p.rho, batchSize: p.batchSize, kind: 'injection' as const, relMaxError: p.injection.relMaxError, relStderr: p.injection.relStderr },
+  ]);
+}
+
+/** A pair's verdict with `k` standard errors of the difference: the mode-B SDE better, worse, or a tie. */
+export function gapVerdict(p: MinibatchPair, k: number): 'better' | 'worse' | 'tie' {
+  if (p.gap > k * p.gapStderr) return 'better';
+  if (p.gap < -k * p.gapStderr) return 'worse';
+  return 'tie';
 }

@@ -1,16 +1,18 @@
 // What a run is, in numbers and words, DOM-free: which view a result gets (by the experiment's
 // kind, never by the problem), how many path-steps the run does (the count the status reports
-// when it ends: a saddle run's two passes, an order run's rungs), the progress line (overall
-// and per ρ or per η step), and the divergence summary the banner and the plots show.
+// when it ends: a saddle run's two passes, an order run's rungs, a mini-batch run's two
+// simulations per batch size), the progress line (overall and per ρ, η step or batch size), and
+// the divergence summary the banner and the plots show.
 import type { ResolvedConfig } from '../../src/config/schema.js';
 import { orderRho, orderSteps } from '../../src/experiments/config.js';
 import { findExperiment } from '../../src/experiments/registry.js';
-import type { OrderSpec } from '../../src/experiments/types.js';
+import { injectionConfig, modeBConfig, stagePathSteps } from '../../src/experiments/minibatch.js';
+import type { MinibatchSpec, OrderSpec } from '../../src/experiments/types.js';
 import type { Progress } from '../../src/simulate/runner.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import type { PageResult } from './page-result.js';
 
-export type ViewKind = 'validation' | 'saddle' | 'order';
+export type ViewKind = 'validation' | 'saddle' | 'order' | 'minibatch';
 
 /**
  * The view of a result: the kind of the experiment that made it (a run on this page, or the
@@ -22,6 +24,7 @@ export function viewKind(result: PageResult, experimentId?: string): ViewKind {
   if (kind) return kind;
   if (result.order) return 'order';
   if (result.escape) return 'saddle';
+  if (result.minibatch) return 'minibatch';
   return 'validation';
 }
 
@@ -30,8 +33,17 @@ export function simulationPathSteps(config: ResolvedConfig): number {
   return config.rho.length * (config.algorithms.length + config.models.length) * config.paths * config.steps;
 }
 
-/** Path-steps of the whole run: a saddle run simulates twice (the escape pass), an order run once per η. */
-export function plannedPathSteps(kind: ViewKind | 'custom', config: ResolvedConfig, order?: OrderSpec): number {
+/** Path-steps of each simulation of a mini-batch run, in order: per batch size, mode B then injection. */
+export function minibatchStageSteps(config: ResolvedConfig, spec: MinibatchSpec): number[] {
+  return spec.batchSizes.flatMap((b) => [stagePathSteps(modeBConfig(config, b)), stagePathSteps(injectionConfig(config, 0))]);
+}
+
+/**
+ * Path-steps of the whole run: a saddle run simulates twice (the escape pass), an order run once
+ * per η, a mini-batch run twice per batch size.
+ */
+export function plannedPathSteps(kind: ViewKind | 'custom', config: ResolvedConfig, order?: OrderSpec, minibatch?: MinibatchSpec): number {
+  if (kind === 'minibatch' && minibatch) return minibatchStageSteps(config, minibatch).reduce((a, b) => a + b, 0);
   if (kind === 'order' && order) {
     const perStep = (config.algorithms.length + config.models.length) * config.paths;
     return order.etas.reduce((s, eta) => s + perStep * orderSteps(order, eta), 0);
@@ -63,6 +75,7 @@ export interface ProgressPlan {
   kind: ViewKind | 'custom';
   config: ResolvedConfig;
   order?: OrderSpec;
+  minibatch?: MinibatchSpec;
 }
 
 /**
@@ -85,6 +98,18 @@ export function progressText(plan: ProgressPlan, p: Pick<Progress, 'fraction' | 
   const runs = plan.config.rho.length;
   let f = p.fraction;
   let pass = '';
+  if (plan.kind === 'minibatch' && plan.minibatch) {
+    // Which simulation the fraction is in (they run one after another, weighted by path-steps).
+    const sizes = plan.minibatch.batchSizes;
+    const weights = minibatchStageSteps(plan.config, plan.minibatch);
+    const total = weights.reduce((a, b) => a + b, 0);
+    let before = 0;
+    let s = 0;
+    while (s < weights.length - 1 && (before + weights[s]) / total <= f) before += weights[s++];
+    const b = Math.floor(s / 2);
+    pass = `B = ${sizes[b]} (${b + 1} of ${sizes.length}), ${s % 2 === 0 ? 'mini-batches' : 'Gaussian injection'}`;
+    f = Math.min(1, Math.max(0, (f * total - before) / weights[s]));
+  }
   if (plan.kind === 'saddle') {
     const second = f >= 0.5;
     pass = second ? 'pass 2 of 2 (escape counts)' : 'pass 1 of 2 (trajectories)';
@@ -102,13 +127,18 @@ export interface Divergence {
   eta: number;
   diverged: number;
   paths: number;
+  /** The batch size of a mini-batch experiment's run. */
+  batchSize?: number;
 }
 
 /** Every (run, dynamics) with diverged paths. */
 export function divergences(result: SimulationResult): Divergence[] {
   return result.runs.flatMap((run) => Object.entries(run.series)
     .filter(([, s]) => s.diverged > 0)
-    .map(([dynamics, s]) => ({ dynamics, rho: run.rho, eta: run.eta, diverged: s.diverged, paths: result.config.paths })));
+    .map(([dynamics, s]) => {
+      const batchSize = (run as { batchSize?: number }).batchSize;
+      return { dynamics, rho: run.rho, eta: run.eta, diverged: s.diverged, paths: result.config.paths, ...(batchSize !== undefined ? { batchSize } : {}) };
+    }));
 }
 
 /** One sentence for the banner: how many paths of which dynamics diverged, at which ρ (and η). */
@@ -118,7 +148,7 @@ export function divergenceSentence(result: SimulationResult): string | undefined
   const oneEta = result.runs.every((r) => r.eta === result.runs[0]?.eta);
   const names = [...new Set(all.map((d) => d.dynamics))];
   const parts = names.map((name) => `${name} ${all.filter((d) => d.dynamics === name)
-    .map((d) => `${d.diverged} of ${d.paths}${oneEta ? '' : ` at η = ${short(d.eta)}`} at ρ = ${short(d.rho)}`).join(', ')}`);
+    .map((d) => `${d.diverged} of ${d.paths}${oneEta ? '' : ` at η = ${short(d.eta)}`}${d.batchSize !== undefined ? ` at B = ${d.batchSize},` : ''} at ρ = ${short(d.rho)}`).join(', ')}`);
   const lost = names.filter((name) => all.some((d) => d.dynamics === name && d.diverged >= d.paths));
   return `Paths diverged (left the divergence bound or became non-finite; excluded from the means): ${parts.join('; ')}.`
     + (lost.length > 0 ? ` Every path of ${lost.join(', ')} diverged${all.some((d) => d.diverged < d.paths) ? ' at some ρ' : ''}: `

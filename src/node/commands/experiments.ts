@@ -7,6 +7,7 @@ import { EXPERIMENTS, findExperiment } from '../../experiments/registry.js';
 import { resolveExperiment, unavailableReason, withOrderDefaults } from '../../experiments/config.js';
 import { claimChecks, fmt, type ClaimCheck } from '../../experiments/claims.js';
 import { checkOrderConfig, validateOrderSpec } from '../../experiments/order.js';
+import { checkMinibatchConfig, injectionModels, validateMinibatchSpec } from '../../experiments/minibatch.js';
 import { runExperiment, type ExperimentDocument } from '../../experiments/run.js';
 import type { Experiment, OrderSpec } from '../../experiments/types.js';
 import { formatSummary } from '../summary.js';
@@ -51,7 +52,7 @@ export function listCommand(options: { json?: boolean }): number {
     const reason = unavailableReason(e);
     const mark = reason === undefined ? ' ' : '!';
     const needs = reason === undefined ? '' : `  [not runnable here: needs ${(e.requires ?? []).join(', ') || reason}]`;
-    const gpu = e.needsGpu ? '  [needs a hardware GPU]' : '';
+    const gpu = e.needsGpu ? `  [needs a hardware GPU${e.quickRunsOnSoftware ? '; --quick runs on a software adapter' : ''}]` : '';
     return `${mark} ${e.id.padEnd(width)}  ${e.kind.padEnd(10)}  ${e.description}${needs}${gpu}`;
   });
   process.stdout.write(`${lines.join('\n')}\n\n'!' marks an experiment whose problem kind this build does not have yet.\n`
@@ -61,6 +62,20 @@ export function listCommand(options: { json?: boolean }): number {
 
 function formatChecks(checks: ClaimCheck[]): string {
   return checks.map((c) => `${c.holds === null ? '?' : c.holds ? '✓' : '✗'} ${c.statement}\n    ${c.measured}`).join('\n');
+}
+
+/** The mini-batch table (docs/model.md §6.6): per B, ρ and algorithm, its own SDE in mode B against its injection twin. */
+export function formatMinibatch(document: ExperimentDocument): string {
+  const m = document.minibatch;
+  if (!m) return '';
+  const lines = [`mini-batch noise: B = ${m.batchSizes.join(', ')}; injection σ_B = ${m.sigmas.map((s) => fmt(s)).join(', ')} `
+    + `(tr C(x0) = ${fmt(m.covarianceTrace)} ± ${fmt(m.covarianceTraceStd)} over the x0 of ${m.matchPaths} paths, d = ${m.dim}, N = ${m.samples})`,
+  'relMaxError of g against the algorithm (± unpaired stderr): own SDE in mode B, its injection twin, and the gap injection − mode B'];
+  for (const p of m.pairs) {
+    lines.push(`B=${String(p.batchSize).padEnd(4)} ρ=${String(p.rho).padEnd(6)} ${p.algorithm.padEnd(6)} mode B ${fmt(p.modeB.relMaxError)}±${fmt(p.modeB.relStderr)}`
+      + `   injection ${fmt(p.injection.relMaxError)}±${fmt(p.injection.relStderr)}   gap ${fmt(p.gap)}±${fmt(p.gapStderr)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** The order table: per pair, errors per η (with stderr; * = qualified) and the slope. */
@@ -89,6 +104,10 @@ async function runAndWrite(
 ): Promise<number> {
   // A config that cannot measure an order fails here, before the GPU is acquired.
   if (experiment.kind === 'order') checkOrderConfig(config);
+  if (experiment.kind === 'minibatch') {
+    validateMinibatchSpec(experiment.minibatch);
+    checkMinibatchConfig(config);
+  }
   if (options.dryRun) return dryRun(experiment, config, options);
   const job = jobName(experiment, experiment.order);
   const { checkpointer } = await openCheckpoints(outDir, { kind: 'checkpoint', job, config }, {
@@ -103,6 +122,7 @@ async function runAndWrite(
   const written = await writeDocument(outDir, document, experiment.kind, options.png ?? false);
   if (experiment.kind === 'order') process.stdout.write(formatOrder(document));
   else process.stdout.write(formatSummary(document));
+  if (experiment.kind === 'minibatch') process.stdout.write(`\n${formatMinibatch(document)}`);
   process.stdout.write(`\n${formatChecks(claimChecks(experiment, document))}\n`);
   process.stdout.write(`\nwrote ${written.result}${document.cancelled ? cancelledNote(outDir) : ''}\n`
     + `figures: ${written.figures.map((f) => basename(f)).join(', ')}${written.pngs.length ? `, ${written.pngs.map((f) => basename(f)).join(', ')}` : ''}\n`
@@ -113,6 +133,11 @@ async function runAndWrite(
 /** The size of a job in words (what `--dry-run` and `report --dry-run` print). */
 export function describeJob(experiment: Experiment, config: ResolvedConfig): string {
   const dynamics = config.algorithms.length + config.models.length;
+  if (experiment.minibatch) {
+    const sizes = experiment.minibatch.batchSizes;
+    return `${experiment.id}: ${config.paths} paths × ${config.steps} steps × ${config.rho.length} ρ × ${sizes.length} batch sizes (${sizes.join(', ')}) × `
+      + `(${dynamics} dynamics in mode B + ${injectionModels(config).length} with Gaussian injection)`;
+  }
   const size = experiment.order
     ? `η ladder ${experiment.order.etas.join(', ')} to T = ${experiment.order.horizon}`
     : `${config.steps} steps`;

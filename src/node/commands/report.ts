@@ -55,7 +55,9 @@ export async function reportCommand(options: ReportOptions, argv: readonly strin
   // system driver named by the user.
   const software = willBeSoftware(options.adapter);
   for (const experiment of experiments) {
-    if (experiment.needsGpu && software) {
+    // Out of reach of a software adapter: everywhere needsGpu says so, except the quick size of
+    // an experiment whose quick size runs there.
+    if (experiment.needsGpu && software && !(quick && experiment.quickRunsOnSoftware)) {
       const reason = `needs a hardware GPU: ${experiment.needsGpu}`;
       entries.push({ experiment, status: 'skipped', reason });
       process.stderr.write(`${experiment.id}: not run: ${reason}\n`);

@@ -58,8 +58,12 @@ export function family(name: string): string {
   return name.split('-')[0];
 }
 
-/** Solid: algorithm; dashed: its SDE; dotted: drift-only ablation. */
+/** Dash-dot: a Gaussian-injection twin of an SDE in the mini-batch experiment (docs/model.md §6.6). */
+export const DASH_INJECTION = '8,2,2,2';
+
+/** Solid: algorithm; dashed: its SDE; dotted: drift-only ablation; dash-dot: injection twin. */
 export function dashOf(name: string): string | undefined {
+  if (name.endsWith('-INJ')) return DASH_INJECTION;
   if (name.endsWith('-DRIFT')) return '1.5,2.5';
   if (name.endsWith('-SDE')) return '5,3';
   return undefined;
@@ -86,7 +90,7 @@ export function legendMarks(items: readonly LegendItem[], place: 'top-right' | '
         frameAnchor: anchor, dx: right ? -32 : 32, dy, text: (d: string) => d, fill: '#222',
         textAnchor: right ? 'end' : 'start', fontSize: 10, facet: 'super',
       }),
-      Plot.text([item.dash ? (item.dash.startsWith('1.5') ? '┈┈' : '╌╌') : '━━'], {
+      Plot.text([item.dash ? (item.dash.startsWith('1.5') ? '┈┈' : item.dash === DASH_INJECTION ? '─·─' : '╌╌') : '━━'], {
         frameAnchor: anchor, dx: right ? -6 : 6, dy, text: (d: string) => d, fill: item.color,
         textAnchor: right ? 'end' : 'start', fontSize: 11, fontWeight: 'bold', facet: 'super',
       }),
@@ -101,6 +105,7 @@ export function dynamicsLegend(names: readonly string[]): LegendItem[] {
   if (names.some((n) => dashOf(n) === undefined)) items.push({ label: 'algorithm', color: '#555' });
   if (names.some((n) => n.endsWith('-SDE'))) items.push({ label: 'SDE model', color: '#555', dash: '5,3' });
   if (names.some((n) => n.endsWith('-DRIFT'))) items.push({ label: 'drift-only', color: '#555', dash: '1.5,2.5' });
+  if (names.some((n) => n.endsWith('-INJ'))) items.push({ label: 'SDE, Gaussian injection', color: '#555', dash: DASH_INJECTION });
   return items;
 }
 

@@ -5,9 +5,12 @@ import {
   FAMILY_COLORS, Plot, Z95, dashOf, dynamicsLegend, family, legendMarks, renderSvg, toCsv, type Figure, type Row,
 } from './common.js';
 
-type ModelClass = 'own SDE' | 'drift-only' | 'SGD SDE' | 'other';
+type ModelClass = 'own SDE' | 'drift-only' | 'SGD SDE' | 'own SDE (injection)' | 'SGD SDE (injection)' | 'other';
 
 function modelClass(algorithm: string, model: string): ModelClass {
+  // The mini-batch experiment's Gaussian-injection twins (docs/model.md §6.6).
+  if (model === `${algorithm}-SDE-INJ`) return 'own SDE (injection)';
+  if (model === 'SGD-SDE-INJ') return 'SGD SDE (injection)';
   if (model === `${algorithm}-SDE`) return 'own SDE';
   if (model === `${algorithm}-DRIFT`) return 'drift-only';
   if (model === 'SGD-SDE') return 'SGD SDE';
@@ -15,7 +18,8 @@ function modelClass(algorithm: string, model: string): ModelClass {
 }
 
 const CLASS_COLORS: Record<ModelClass, string> = {
-  'own SDE': '#3ca951', 'drift-only': '#a463f2', 'SGD SDE': '#ff725c', other: '#888',
+  'own SDE': '#3ca951', 'drift-only': '#a463f2', 'SGD SDE': '#ff725c',
+  'own SDE (injection)': '#8c6d1f', 'SGD SDE (injection)': '#e7a1c8', other: '#888',
 };
 
 /**
@@ -25,7 +29,7 @@ const CLASS_COLORS: Record<ModelClass, string> = {
  * ρ = η and ρ = sqrt(η). Points with a zero error (exact agreement) cannot sit on a log axis
  * and are only in the CSV.
  */
-export function errorVsRhoFigure(result: SimulationResult): Figure {
+export function errorVsRhoFigure(result: SimulationResult, label = ''): Figure {
   const eta = result.config.eta;
   const rows: Row[] = [];
   for (const run of result.runs) {
@@ -60,7 +64,7 @@ export function errorVsRhoFigure(result: SimulationResult): Figure {
     height: 400,
     marginTop: 40,
     marginRight: 20,
-    marginBottom: 40 + 13 * 3,
+    marginBottom: 40 + 13 * Math.max(3, classes.length),
     x: { type: 'log', label: 'ρ', grid: true, tickFormat: '~g' },
     y: { type: 'log', label: 'relMaxError of g', grid: true, tickFormat: '.0e' },
     fx: { label: null, domain: algorithms },
@@ -73,7 +77,7 @@ export function errorVsRhoFigure(result: SimulationResult): Figure {
       Plot.line(plotted, { x: 'rho', y: 'relMaxError', fx: 'algorithm', z: series, stroke: 'modelClass', marker: 'circle-stroke' }),
       ...legendMarks(classes.map((c) => ({ label: `algorithm vs ${c}`, color: CLASS_COLORS[c] })), 'below'),
     ],
-  }, `Relative max error of E g against ρ (η = ${eta}, ${result.config.paths} paths)`);
+  }, `Relative max error of E g against ρ (${label}η = ${eta}, ${result.config.paths} paths)`);
   return { name: 'error-vs-rho', title: 'Relative max error of E g against ρ (paper metric)', svg, csv: toCsv(rows) };
 }
 
