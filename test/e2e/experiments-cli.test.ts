@@ -33,9 +33,10 @@ describe('sam-sde list', () => {
   test('lists every registered experiment with its kind and description', async () => {
     const outcome = await cli(['list']);
     expect(outcome.code, outcome.stderr).toBe(0);
-    for (const id of ['validation-quadratic', 'saddle-quadratic', 'order-quadratic', 'validation-iris', 'saddle-deep-linear']) {
-      expect(outcome.stdout).toMatch(new RegExp(`^[ !] ${id}\\s+(validation|saddle|order)\\s+\\S`, 'm'));
+    for (const id of ['validation-quadratic', 'saddle-quadratic', 'order-quadratic', 'validation-iris', 'saddle-deep-linear', 'minibatch-noise']) {
+      expect(outcome.stdout).toMatch(new RegExp(`^[ !] ${id}\\s+(validation|saddle|order|minibatch)\\s+\\S`, 'm'));
     }
+    expect(outcome.stdout).toMatch(/^ {2}minibatch-noise\s+minibatch\s+.*\[needs a hardware GPU; --quick runs on a software adapter\]$/m);
     const json = JSON.parse((await cli(['list', '--json'])).stdout) as { id: string; available: boolean; claim: string }[];
     expect(json.find((e) => e.id === 'order-quadratic')).toMatchObject({ available: true });
     expect(json.every((e) => e.claim.length > 0)).toBe(true);
@@ -111,5 +112,15 @@ describe('sam-sde report on a software adapter', () => {
       expect(outcome.stdout).toMatch(new RegExp(`^${id}\\s+skipped$`, 'm'));
     }
     expect(await readFile(join(out, 'REPRODUCTION.md'), 'utf8')).toContain('needs a hardware GPU');
+  });
+
+  test('skips the mini-batch experiment at full size, saying why (its --quick size runs there: test/gpu/minibatch.test.ts)', async () => {
+    const out = join(dir, 'report-full');
+    const outcome = await cli(['report', '--only', 'minibatch-noise', '--out', out, '--adapter', 'swiftshader'], 120_000);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toContain('minibatch-noise: not run: needs a hardware GPU: per batch size');
+    expect(outcome.stdout).toMatch(/^minibatch-noise\s+skipped$/m);
+    const markdown = await readFile(join(out, 'REPRODUCTION.md'), 'utf8');
+    expect(markdown).toContain('| [minibatch-noise](#minibatch-noise) | minibatch | not run (needs a hardware GPU) |');
   });
 });
