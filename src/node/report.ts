@@ -155,6 +155,9 @@ const METHOD_NOTES = [
     + 'ablations and the order experiments (m = 8) carry the information.',
   '- Escaped fraction: a second pass over the same paths freezes each path at its first step outside '
     + '‖x‖ ≤ escape radius, so the fraction is exact at every recorded time (src/experiments/saddle.ts).',
+  '- Mini-batch noise (docs/model.md §6.6): per batch size the mode-B simulation and the Gaussian-injection one are '
+    + 'separate runs from one common x0, so an algorithm against an injection SDE (and, in the mini-batch table, against '
+    + 'its mode-B SDE too) has the unpaired standard error sqrt(se_a² + se_s²).',
   '- Convergence order: least squares of log e on log η over the points with e > 3 stderr; the 95 % interval is '
     + 'a parametric bootstrap of those errors from their paired standard errors (2000 resamples, fixed seed), '
     + 'because a result keeps moments, not paths.',

@@ -199,6 +199,15 @@ describe('result in and out (web/lib/result-io.ts)', () => {
       '0.01,0.01,SGD,SGD-SDE,g,0.01,0.001,0.05,0.01',
       '0.1,0.01,SGD,SGD-SDE,g,0.1,0.01,0.5,0.01',
     ]);
+    // A mini-batch experiment's runs (docs/model.md §6.6) are per B and ρ: a batchSize column first.
+    const batched = sampleResult();
+    batched.runs.forEach((run, i) => Object.assign(run, { batchSize: 8 * 4 ** i }));
+    expect(trajectoriesCsv(batched).trim().split('\n')[1]).toBe('8,0.01,SGD,0,0,4,1,0.1,2,0.2,3,0.3,5,0.5,4,0');
+    expect(comparisonsCsv(batched).trim().split('\n')).toEqual([
+      'batchSize,rho,eta,algorithm,model,observable,relMaxError,band,weakError,weakErrorStderr',
+      '8,0.01,0.01,SGD,SGD-SDE,g,0.01,0.001,0.05,0.01',
+      '32,0.1,0.01,SGD,SGD-SDE,g,0.1,0.01,0.5,0.01',
+    ]);
   });
 });
 

@@ -19,15 +19,27 @@ const cell = (value: unknown): string => {
 const table = (header: string[], rows: unknown[][]): string =>
   `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\n')}\n`;
 
+/**
+ * The batch-size column of a mini-batch experiment's result (docs/model.md §6.6: its runs are
+ * per B and ρ), first; none for other results.
+ */
+function batchColumn(result: SimulationResult): { header: string[]; cell: (run: SimulationResult['runs'][number]) => unknown[] } {
+  const batched = result.runs.some((run) => (run as { batchSize?: number }).batchSize !== undefined);
+  return batched
+    ? { header: ['batchSize'], cell: (run) => [(run as { batchSize?: number }).batchSize] }
+    : { header: [], cell: () => [] };
+}
+
 /** One row per (ρ, dynamics, recorded time): path count and mean ± standard error of each observable. */
 export function trajectoriesCsv(result: SimulationResult): string {
-  const header = ['rho', 'dynamics', 'k', 't', 'count',
+  const batch = batchColumn(result);
+  const header = [...batch.header, 'rho', 'dynamics', 'k', 't', 'count',
     ...OBSERVABLES.flatMap((o) => [`${o}_mean`, `${o}_stderr`]), 'diverged', 'guarded'];
   const rows: unknown[][] = [];
   for (const run of result.runs) {
     for (const [name, series] of Object.entries(run.series)) {
       run.t.forEach((t, k) => {
-        rows.push([run.rho, name, k, t, series.count[k],
+        rows.push([...batch.cell(run), run.rho, name, k, t, series.count[k],
           ...OBSERVABLES.flatMap((o) => [series[o].mean[k], series[o].stderr[k]]), series.diverged, series.guarded]);
       });
     }
@@ -53,9 +65,10 @@ export function sharpnessCsv(result: SimulationResult): string {
 
 /** One row per (ρ, algorithm, model, observable): the paper's metric and the weak error. */
 export function comparisonsCsv(result: SimulationResult): string {
-  const header = ['rho', 'eta', 'algorithm', 'model', 'observable', 'relMaxError', 'band', 'weakError', 'weakErrorStderr'];
+  const batch = batchColumn(result);
+  const header = [...batch.header, 'rho', 'eta', 'algorithm', 'model', 'observable', 'relMaxError', 'band', 'weakError', 'weakErrorStderr'];
   const rows = result.runs.flatMap((run) => run.comparisons.map((c) =>
-    [run.rho, run.eta, c.algorithm, c.model, c.observable, c.relMaxError, c.band, c.weakError, c.weakErrorStderr]));
+    [...batch.cell(run), run.rho, run.eta, c.algorithm, c.model, c.observable, c.relMaxError, c.band, c.weakError, c.weakErrorStderr]));
   return table(header, rows);
 }
 
