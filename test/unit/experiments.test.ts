@@ -8,7 +8,7 @@ import {
   MissingProblemError, experimentRawConfig, orderRho, orderSteps, resolveExperiment, unavailableReason,
 } from '../../src/experiments/config';
 import { checkOrderConfig, orderRungConfig, summariseOrder, validateOrderSpec } from '../../src/experiments/order';
-import { orderChecks, saddleChecks, validationChecks } from '../../src/experiments/claims';
+import { orderChecks, saddleChecks, standardErrorsApart, validationChecks } from '../../src/experiments/claims';
 import { trapRadius, type SaddleResult } from '../../src/experiments/saddle';
 import type { Experiment } from '../../src/experiments/types';
 import type { Comparison, RunResult, SimulationResult } from '../../src/simulate/result';
@@ -151,6 +151,17 @@ describe('claim checks', () => {
     const checks = validationChecks(bad);
     expect(checks[1].holds).toBe(false);
     expect(checks[1].measured).toContain('USAM: ρ=0.01 → 0.01, ρ=0.1 → 0.1, ρ=0.5 → 0.001');
+  });
+
+  it('validation: the own SDE\'s lead over the SGD SDE in standard errors, where ρ > η (issue 13)', () => {
+    const checks = validationChecks(validationResult());
+    // USAM at ρ = 0.1: own 1.1e-6 ± 1.1e-8, SGD-SDE 0.1 ± 1e-3: (0.1 − 1.1e-6)/hypot(1.1e-8, 1e-3) = 99.99… s.e., shown to 3 digits.
+    expect(checks[0].measured).toContain('USAM ρ=0.1: 1.10e-6 (SGD-SDE 0.1, 100 s.e. apart)');
+    expect(checks[0].measured).toContain('USAM ρ=0.01: 1.01e-6 (SGD-SDE 0.01)');
+    const own = comparison('SAM', 'SAM-SDE', 0.01, 0.01, 0.004);
+    expect(standardErrorsApart(own, comparison('SAM', 'SGD-SDE', 0.02, 0.02, 0.004))).toBe('1.77 s.e. apart, not significant');
+    expect(standardErrorsApart(own, comparison('SAM', 'SGD-SDE', 0.05, 0.05, 0.004))).toBe('7.07 s.e. apart');
+    expect(standardErrorsApart(comparison('USAM', 'USAM-SDE', 0, 0, 0), comparison('USAM', 'SGD-SDE', 0.1, 0.1, 0))).toBe('exact (no Monte Carlo noise)');
   });
 
   it('saddle: trapped vs escaped by the escaped fraction and the trap radius', () => {
