@@ -1,14 +1,14 @@
 // The mini-batch noise experiment (docs/model.md §6.6, beyond the paper): the algorithms with
-// real mini-batches (SPEC §1 B, docs/model.md §1.2) against their SDEs with the per-sample
-// covariance (SPEC §3, mode B; docs/model.md §3.3) and against the Gaussian-injection SDEs
-// (SPEC §1 A, §3; docs/model.md §3.1), per batch size B and per ρ.
+// real mini-batches (docs/model.md §1 B, docs/model.md §1.2) against their SDEs with the per-sample
+// covariance (docs/model.md §3, mode B; docs/model.md §3.3) and against the Gaussian-injection SDEs
+// (docs/model.md §1 A, §3; docs/model.md §3.1), per batch size B and per ρ.
 //
 // A config has one noise mode, so each B is two simulate() calls ("stages", checkpointed as
 // such, docs/model.md §9): mode B with every algorithm and model of the config, then mode A with
 // the config's full SDE models only (the drift-only ablations share the SGD SDE's noise, so an
-// injection twin of them says nothing new). Neither SPEC nor the paper says which σ the injection
+// injection twin of them says nothing new). Neither docs/model.md nor the paper says which σ the injection
 // SDE should take; we match the noise's scale: σ_B² d = tr Σ_B(x0), the trace of the mini-batch
-// gradient covariance of SPEC §1 B,
+// gradient covariance of docs/model.md §1 B,
 //
 //   Σ_B(x) = (1/B)·(1/N) Σ_n (∇f_n − ∇f)(∇f_n − ∇f)ᵀ,  so  σ_B = sqrt( tr C(x0) / (B·d) ),
 //
@@ -196,7 +196,7 @@ export function matchNoise(config: ResolvedConfig, matchPaths: number): NoiseMat
   return { covarianceTrace: average, covarianceTraceStd: spread, matchPaths, dim: d, samples: n };
 }
 
-/** σ_B with σ_B² d = tr Σ_B = tr C / B (SPEC §1 B). */
+/** σ_B with σ_B² d = tr Σ_B = tr C / B (docs/model.md §1 B). */
 export function injectionSigma(covarianceTrace: number, batchSize: number, dim: number): number {
   return Math.sqrt(covarianceTrace / (batchSize * dim));
 }
