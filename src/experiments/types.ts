@@ -93,4 +93,19 @@ export interface Experiment {
   quickRunsOnSoftware?: boolean;
   /** Where the configuration is our reading of the paper rather than the paper's own numbers. */
   note?: string;
+  /**
+   * What the paper reports for this experiment (issue 13: the report sets it beside what was
+   * measured); absent for the experiments that go beyond the paper.
+   */
+  paper?: PaperReport;
+}
+
+/** The paper's own account of an experiment, from its text (docs/model.md §6). */
+export interface PaperReport {
+  /** Its setting: problem, η, ρ, iterations, runs averaged. */
+  setting: string;
+  /** Its qualitative finding. */
+  finding: string;
+  /** Where our configuration guesses at a setting the paper does not give. */
+  guess?: string;
 }

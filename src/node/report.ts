@@ -116,10 +116,36 @@ function divergenceNotes(document: ExperimentDocument): string[] {
   return notes;
 }
 
+/** The cells of a markdown table row: pipes and line breaks would break it. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * What the paper reports next to what this run measured (issue 13): its setting and finding
+ * from the registry (src/experiments/registry.ts, `paper`), this run's size and verdict, and
+ * where our configuration is a guess at the paper's.
+ */
+function besideThePaper(entry: ReportEntry): string[] {
+  const paper = entry.experiment.paper;
+  if (!paper) return ['*In the paper:* no — this experiment goes beyond it.', ''];
+  const document = entry.status === 'ran' ? entry.document : undefined;
+  const lines = [
+    '| | the paper | measured here |',
+    '|---|---|---|',
+    `| setting | ${cell(paper.setting)} | ${cell(document ? sizeLine(document) : 'not run')} |`,
+    `| finding | ${cell(paper.finding)} | ${cell(verdict(entry))}${document ? ': the checks below' : ''} |`,
+    '',
+  ];
+  if (paper.guess) lines.push(`*Our reading, not the paper's:* ${paper.guess}.`, '');
+  return lines;
+}
+
 function entrySection(entry: ReportEntry): string[] {
   const e = entry.experiment;
   const lines = [`## ${e.id}: ${e.title}`, '', e.description, '', `**Claim.** ${e.claim}`, ''];
   if (e.note) lines.push(`*Note:* ${e.note}`, '');
+  lines.push(...besideThePaper(entry));
   if (entry.status !== 'ran' || !entry.document) {
     lines.push(`**Not run:** ${entry.reason ?? 'unknown reason'}`, '');
     return lines;

@@ -232,5 +232,22 @@ describe('figures and report from a result document', () => {
     expect(markdown).toContain('needs the problem kind "mlp"');
     expect(markdown).toContain('64 paths × 200 steps');
     expect(markdown).toContain('test (software)');
+    // Beside the paper (issue 13): its setting and finding against this run's size and verdict; our guesses named.
+    expect(markdown).toContain('| setting | quadratic, d = 20; σ = 0.01, η = 0.01, ρ ∈ {0.001, 0.01, 0.1, 0.5}; 20 000 iterations; averaged over 5 runs | 64 paths × 200 steps');
+    expect(markdown).toContain('| finding | each SDE stays close to its own algorithm at every ρ');
+    expect(markdown).toContain('| reproduced (3/3 checks): the checks below |');
+    expect(markdown).toContain("*Our reading, not the paper's:* the Hessian (a Wishart draw) and x0 are drawn with our seeds.");
+    expect(markdown).toMatch(/\| setting \| linear MLP with one hidden layer on Iris[^\n]*\| not run \|/);
+    const beyond = buildReport([{ experiment: findExperiment('implicit-regularization-iris')!, status: 'skipped', reason: 'r' }],
+      { quick: true, command: 'c', startedAt: new Date(0), seconds: 1, adapter: document.adapter });
+    expect(beyond).toContain('*In the paper:* no — this experiment goes beyond it.');
+  });
+
+  it('every experiment of the paper says what the paper reports; the others are marked as beyond it', () => {
+    const beyond = ['implicit-regularization-iris', 'implicit-regularization-breast-cancer', 'minibatch-noise', 'order-breast-cancer'];
+    for (const e of EXPERIMENTS) {
+      if (beyond.includes(e.id)) expect(e.paper, e.id).toBeUndefined();
+      else expect(e.paper?.setting && e.paper.finding, e.id).toBeTruthy();
+    }
   });
 });
