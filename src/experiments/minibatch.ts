@@ -1,14 +1,14 @@
 // The mini-batch noise experiment (docs/model.md §6.6, beyond the paper): the algorithms with
-// real mini-batches (docs/model.md §1 B, docs/model.md §1.2) against their SDEs with the per-sample
-// covariance (docs/model.md §3, mode B; docs/model.md §3.3) and against the Gaussian-injection SDEs
-// (docs/model.md §1 A, §3; docs/model.md §3.1), per batch size B and per ρ.
+// real mini-batches (docs/model.md §1.2) against their SDEs with the per-sample covariance
+// (docs/model.md §3.3) and against the same SDEs driven by Gaussian injection (docs/model.md §1.1,
+// §3.1), per batch size B and per ρ.
 //
 // A config has one noise mode, so each B is two simulate() calls ("stages", checkpointed as
 // such, docs/model.md §9): mode B with every algorithm and model of the config, then mode A with
 // the config's full SDE models only (the drift-only ablations share the SGD SDE's noise, so an
-// injection twin of them says nothing new). Neither docs/model.md nor the paper says which σ the injection
-// SDE should take; we match the noise's scale: σ_B² d = tr Σ_B(x0), the trace of the mini-batch
-// gradient covariance of docs/model.md §1 B,
+// injection twin of them says nothing new). The paper does not say which σ an injection model of
+// mini-batch noise should take; we match the noise's scale (docs/model.md §6.6):
+// σ_B² d = tr Σ_B(x0), the trace of the mini-batch gradient covariance of docs/model.md §1.2,
 //
 //   Σ_B(x) = (1/B)·(1/N) Σ_n (∇f_n − ∇f)(∇f_n − ∇f)ᵀ,  so  σ_B = sqrt( tr C(x0) / (B·d) ),
 //
@@ -20,9 +20,11 @@
 // The two simulations of a B run the same path indices from the same x0 but draw unrelated
 // noise, and a result keeps path means, not paths: an algorithm against an injection SDE is an
 // unpaired comparison, whose standard error is sqrt(se_a² + se_s²) (docs/model.md §4.5, as under
-// independent coupling; it ignores the positive correlation the common x0 brings, so it is
-// conservative). The summary compares the mode-B SDE the same unpaired way, so both errors carry
-// the same kind of standard error. No Node imports: the page runs it.
+// independent coupling). With one x0 for every path (the registered experiment) the two runs are
+// independent and that standard error is exact; with a random x0 per path it ignores the
+// correlation the shared x0 brings and overstates the error. The summary compares the mode-B
+// SDE the same unpaired way, so both errors carry the same kind of standard error. No Node
+// imports: the page runs it.
 import { compareSeries } from '../analysis/comparisons.js';
 import { ConfigError, isNetworkProblem, type ResolvedConfig } from '../config/schema.js';
 import { OBSERVABLES, isModel, type Dynamics, type Model } from '../dynamics/names.js';
@@ -196,7 +198,7 @@ export function matchNoise(config: ResolvedConfig, matchPaths: number): NoiseMat
   return { covarianceTrace: average, covarianceTraceStd: spread, matchPaths, dim: d, samples: n };
 }
 
-/** σ_B with σ_B² d = tr Σ_B = tr C / B (docs/model.md §1 B). */
+/** σ_B with σ_B² d = tr Σ_B = tr C / B (docs/model.md §1.2, §6.6). */
 export function injectionSigma(covarianceTrace: number, batchSize: number, dim: number): number {
   return Math.sqrt(covarianceTrace / (batchSize * dim));
 }

@@ -83,7 +83,7 @@ describe('spec and config rules', () => {
   });
 });
 
-describe('σ matching (docs/model.md §1 B: Σ_B = C/B)', () => {
+describe('σ matching (docs/model.md §1.2: Σ_B = C/B)', () => {
   it('σ_B² d is the mean squared deviation of real mini-batch gradients from ∇f at x0, over 20 000 batches', () => {
     // Iris, h = 5: N = 150, d = 35; the project's own batch sampler (uniform, with replacement).
     const config = resolveConfig({
