@@ -31,33 +31,21 @@ export async function runExperiment(
   options: SimulateOptions & { quick?: boolean } = {},
 ): Promise<ExperimentDocument> {
   const tag = { id: experiment.id, quick: options.quick ?? false };
+  // A job of several simulate() calls (an order ladder, the mini-batch stages) returns its runs
+  // and its own summary; the document around them is the same.
+  const staged = (outcome: Pick<ExperimentDocument, 'runs' | 'cancelled' | 'timing'>, summary: Partial<ExperimentDocument>): ExperimentDocument => ({
+    schema: RESULT_SCHEMA, experiment: tag, config, adapter: ctx.adapter,
+    runs: outcome.runs, cancelled: outcome.cancelled, timing: outcome.timing, ...summary,
+  });
   if (experiment.kind === 'order') {
     if (!experiment.order) throw new Error(`experiment ${experiment.id} is of kind order but has no order spec`);
     const outcome = await runOrder(ctx, sources, config, experiment.order, options);
-    return {
-      schema: RESULT_SCHEMA,
-      experiment: tag,
-      config,
-      adapter: ctx.adapter,
-      runs: outcome.runs,
-      cancelled: outcome.cancelled,
-      timing: outcome.timing,
-      order: outcome.order,
-    };
+    return staged(outcome, { order: outcome.order });
   }
   if (experiment.kind === 'minibatch') {
     if (!experiment.minibatch) throw new Error(`experiment ${experiment.id} is of kind minibatch but has no minibatch spec`);
     const outcome = await runMinibatch(ctx, sources, config, experiment.minibatch, options);
-    return {
-      schema: RESULT_SCHEMA,
-      experiment: tag,
-      config,
-      adapter: ctx.adapter,
-      runs: outcome.runs,
-      cancelled: outcome.cancelled,
-      timing: outcome.timing,
-      minibatch: outcome.minibatch,
-    };
+    return staged(outcome, { minibatch: outcome.minibatch });
   }
   if (experiment.kind === 'saddle' && experiment.saddle) {
     return { experiment: tag, ...(await runSaddle(ctx, sources, config, experiment.saddle, options)) };
