@@ -1,9 +1,9 @@
 // Where the time goes, computed from the measured cases (no extra runs):
 // - a cost model of the fused kernel: CPU seconds per path-step of each SDE model on the d = 20
 //   quadratic fitted by non-negative least squares to a·(matrix-vector products) +
-//   b·(Philox blocks) + c, since the models differ exactly in those counts (bench/work.ts):
+//   b·(Threefry blocks) + c, since the models differ exactly in those counts (bench/work.ts):
 //   SGD-SDE 1 product and ⌈d/4⌉ blocks, USAM-SDE 2 and ⌈d/4⌉, SAM-DRIFT 2 and (1+K)⌈d/4⌉, ...
-//   The SAM models' O(Kd) norms and divisions ride on b, so b bounds a Philox block's cost
+//   The SAM models' O(Kd) norms and divisions ride on b, so b bounds a Threefry block's cost
 //   from above. CPU time (this process, all threads) rather than GPU time: on a software
 //   adapter the kernel runs on the CPU, and CPU time barely moves when other processes load
 //   the machine, while GPU (wall) time stretches with the load. Only the two largest sizes of

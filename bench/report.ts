@@ -111,7 +111,7 @@ const GROUPS: { group: Group; title: string; columns: string[]; note?: string }[
   },
   {
     group: 'rng',
-    title: '(g) Random numbers alone: the kernels\' Philox4x32-10 + Box–Muller against numpy float32',
+    title: '(g) Random numbers alone: the kernels\' Threefry4x32-20 + Box–Muller against numpy float32',
     columns: ['subject', 'runner', 'normals', 'normalsCpu', 'wall', 'cpu', 'load'],
   },
   {
@@ -148,7 +148,7 @@ function analysis(doc: BenchDocument): string[] {
     lines.push(
       `Kernel cost model (CPU time per path-step, the two largest sizes of each model (${model.paths.join(', ')} paths), `
         + `non-negative least squares over ${model.models.join(', ')}; see bench/analysis.ts): `
-        + `${us(model.perProduct)} per d×d product, ${us(model.perBlock)} per Philox block of 4 normals (SAM's O(Kd) norms included), `
+        + `${us(model.perProduct)} per d×d product, ${us(model.perBlock)} per Threefry block of 4 normals (SAM's O(Kd) norms included), `
         + `${us(model.fixed)} fixed; worst residual ${pct(model.worstRelResidual)}.`,
     );
     if (model.usam) {

@@ -110,7 +110,7 @@ export interface CostModel {
   models: string[];
   /** Seconds per path-step per matrix-vector product (d×d). */
   perProduct: number;
-  /** Seconds per path-step per Philox block (4 normals), SAM's O(Kd) vector work included. */
+  /** Seconds per path-step per Threefry block (4 normals), SAM's O(Kd) vector work included. */
   perBlock: number;
   /** Seconds per path-step otherwise (state load/store, divergence check, loop, per-call overhead). */
   fixed: number;

@@ -56,7 +56,7 @@ const TARGETS: Record<'twin' | 'numpy', { ratio: number; basis: Ratio['basis'] }
 export const FLOP_COUNT =
   'gradients and Hessian-vector products only: a dense d×d product (∇f = H(x−x*) or H·v) is 2d² flops; '
   + 'saddle ∇f 5d, H·v 10d; networks (d weights, N samples, full batch) ∇f 6Nd, H·v 12Nd (the usual estimate); '
-  + 'vector updates, norms and the Philox/Box–Muller normals are not counted (see bench/work.ts). '
+  + 'vector updates, norms and the Threefry/Box–Muller normals are not counted (see bench/work.ts). '
   + 'Per path-step, as the kernels evaluate them: SGD-SDE 1 gradient; USAM/DNSAM-SDE 1 gradient + 1 HVP '
   + '(drift and noise share H·(Δt∇f + sσξ)); SAM-SDE 1 gradient + 2 HVPs; *-DRIFT 1 gradient + 1 HVP.';
 

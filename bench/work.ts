@@ -11,9 +11,9 @@
 //   networks (d weights, N samples, full batch in mode A): the usual estimate, not an exact
 //                             count: a gradient 6Nd (forward 2Nd, backward 4Nd), an HVP (R-op
 //                             forward and backward) twice that, 12Nd.
-// Vector updates (axpy, norms), the divergence check and the Philox/Box–Muller normals are
+// Vector updates (axpy, norms), the divergence check and the Threefry/Box–Muller normals are
 // not counted: GFLOP/s is a lower bound on the arithmetic done. Normals are counted apart, as
-// the kernel draws them: ⌈d/4⌉ Philox blocks of 4 normals per vector.
+// the kernel draws them: ⌈d/4⌉ Threefry blocks of 4 normals per vector.
 import { isDriftOnly, isModel, modelFamily, type Dynamics } from '../src/dynamics/names.js';
 
 export type ProblemKind = 'quadratic' | 'saddle' | 'network';
@@ -25,7 +25,7 @@ export interface StepWork {
   hvps: number;
   /** Counted flops per path-step (gradients and HVPs only, see above). */
   flops: number;
-  /** Standard normals drawn per path-step (4 per Philox block). */
+  /** Standard normals drawn per path-step (4 per Threefry block). */
   normals: number;
 }
 

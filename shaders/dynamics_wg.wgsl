@@ -11,7 +11,7 @@
 // mode are overrides, so each pipeline keeps only its own branches: on SwiftShader even
 // untaken code that holds barriers costs time at run time.
 //
-// Mode B's Philox addressing (src/dynamics/batches.ts is the twin):
+// Mode B's Threefry addressing (src/dynamics/batches.ts is the twin):
 //   algorithm batch at step k:  row r from word r mod 4 of block r/4 of (seed, STREAM_BATCH;
 //                               path, k, 0), the same batch at the ascent and the descent point
 //   SDE per-sample weights:     ζ_n = normal n of (seed, STREAM_SDE; path, k, j), n < N

@@ -1,5 +1,5 @@
 // Entry points that expose the generator for checks (tests and the page's round trip):
-// raw Philox words for given counters and keys, and blocks of normals per path.
+// raw Threefry words for given counters and keys, and blocks of normals per path.
 
 struct NormalsParams {
   seed: u32,
@@ -19,10 +19,10 @@ override WG: u32 = 64;
 @group(0) @binding(2) var<storage, read_write> words: array<vec4u>;
 
 @compute @workgroup_size(WG)
-fn philox_words(@builtin(global_invocation_id) gid: vec3u) {
+fn threefry_words(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
   if (i >= arrayLength(&counters)) { return; }
-  words[i] = philox4x32_10(counters[i], keys[i]);
+  words[i] = threefry4x32_20(counters[i], keys[i]);
 }
 
 @group(0) @binding(0) var<uniform> params: NormalsParams;

@@ -3,7 +3,7 @@
 // problem's exact H·v (problem_hvp). Parameters, buffers and the tridiagonal solver:
 // shaders/sharpness.wgsl; the twin: src/dynamics/twinSharpness.ts.
 
-// Lanczos with full reorthogonalisation from the Philox start vector; `slot` is the path's
+// Lanczos with full reorthogonalisation from the Threefry start vector; `slot` is the path's
 // index in this dispatch (its place in the basis).
 fn lanczos_top(x: Vec, path: u32, slot: u32) -> f32 {
   let stride = sharp.path_count;

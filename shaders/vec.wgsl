@@ -1,5 +1,5 @@
 // Vectors of the problem's dimension, as ceil(D/4) vec4 lanes: the arithmetic is vec4
-// arithmetic (what both GPUs and SwiftShader's SIMD lanes want) and one Philox block fills
+// arithmetic (what both GPUs and SwiftShader's SIMD lanes want) and one Threefry block fills
 // one lane group. Padding lanes (index >= D) are kept at exactly zero.
 // This is the loop form, for dimensions above REGISTER_DIM_MAX: a Vec is an array indexed by
 // loop variables, which lives in memory. Smaller dimensions use the register form generated

@@ -1,5 +1,5 @@
 // The WGSL sources in the browser, bundled at build time. Keys are paths relative to
-// shaders/ ("philox.wgsl", "problems/quadratic.wgsl"): the same keys that
+// shaders/ ("threefry.wgsl", "problems/quadratic.wgsl"): the same keys that
 // src/node/shaders.ts produces, so composeShader() sees one source map on both sides.
 import type { ShaderSources } from '../src/gpu/compose.js';
 

@@ -40,7 +40,7 @@ export async function peerRuns(
         ...gpuBase,
         id: gpuBase.id.replace(/\/gpu$/, '/numpy'),
         runner: 'numpy',
-        params: { ...gpuBase.params, precision: 'float32', rng: 'numpy PCG64 (not Philox)', numpy: peer.numpy, python: peer.python },
+        params: { ...gpuBase.params, precision: 'float32', rng: 'numpy PCG64 (not Threefry)', numpy: peer.numpy, python: peer.python },
       },
       work,
       rep: async () => (await runNumpy(peer, job, 1))[0],

@@ -1,5 +1,5 @@
 // (g) The random numbers alone (issue 10: "measure the random-number cost separately"): the
-// kernels' Philox4x32-10 + Box–Muller normals (shaders/philox.wgsl) in a kernel that only draws
+// kernels' Threefry4x32-20 + Box–Muller normals (shaders/threefry.wgsl) in a kernel that only draws
 // and sums them, against numpy's float32 standard normals (Generator.standard_normal, PCG64 +
 // ziggurat) in the same run. A d = 20 step draws 20 normals (SAM-SDE: 20·(1 + K)), so these
 // rates bound the SDE kernels' path-steps per second.
@@ -12,8 +12,8 @@ const THREADS = 65536;
 const BLOCKS_PER_THREAD = 64;
 const NORMALS = THREADS * BLOCKS_PER_THREAD * 4;
 
-function kernel(philox: string): string {
-  return `${philox}
+function kernel(generator: string): string {
+  return `${generator}
 @group(0) @binding(0) var<storage, read_write> out: array<vec4f>;
 @compute @workgroup_size(64)
 fn draw(@builtin(global_invocation_id) gid: vec3u) {
@@ -39,7 +39,7 @@ print(json.dumps(out))
 export async function rngCases(env: BenchEnv, emit: (result: CaseResult) => void): Promise<void> {
   const { device } = env.ctx;
   const reps = Math.max(3, env.profile.repetitions);
-  const module = device.createShaderModule({ label: 'bench.rng', code: kernel(env.sources['philox.wgsl']) });
+  const module = device.createShaderModule({ label: 'bench.rng', code: kernel(env.sources['threefry.wgsl']) });
   const pipeline = await device.createComputePipelineAsync({ label: 'bench.rng', layout: 'auto', compute: { module, entryPoint: 'draw' } });
   const buffer = device.createBuffer({ label: 'bench.rng.out', size: THREADS * 16, usage: GPUBufferUsage.STORAGE });
   try {
@@ -64,7 +64,7 @@ export async function rngCases(env: BenchEnv, emit: (result: CaseResult) => void
       cpu.push(clock.cpuSeconds);
     }
     emit({
-      id: 'rng/philox/gpu', group: 'rng', runner: 'gpu', subject: 'Philox4x32-10 + Box–Muller normals',
+      id: 'rng/normals/gpu', group: 'rng', runner: 'gpu', subject: 'Threefry4x32-20 + Box–Muller normals',
       params: { threads: THREADS, normals: NORMALS }, repetitions: reps,
       metrics: { wallSeconds: spread(wall), cpuSeconds: spread(cpu), normalsPerSecond: spread(wall.map((s) => NORMALS / s)), normalsPerCpuSecond: spread(cpu.map((s) => NORMALS / s)) },
       load: [loadBefore, load1()],
@@ -73,7 +73,7 @@ export async function rngCases(env: BenchEnv, emit: (result: CaseResult) => void
   } finally {
     buffer.destroy();
   }
-  const base = { id: 'rng/philox/numpy', group: 'rng' as const, runner: 'numpy' as const, subject: 'numpy float32 standard_normal', params: { normals: NORMALS } };
+  const base = { id: 'rng/normals/numpy', group: 'rng' as const, runner: 'numpy' as const, subject: 'numpy float32 standard_normal', params: { normals: NORMALS } };
   if (!env.numpy.available) {
     emit({ ...base, repetitions: 0, skipped: env.numpy.reason, metrics: {}, load: [load1(), load1()] });
     return;

@@ -6,7 +6,7 @@ by default), with the same drift, diffusion and divergence freeze as shaders/dyn
 
   X <- X - dt * b(X) - sqrt(eta * dt) * sigma * G~(X) xi,   xi ~ N(0, I) per path
 
-Normals come from numpy's default generator (PCG64, ziggurat), not Philox + Box-Muller: the
+Normals come from numpy's default generator (PCG64, ziggurat), not Threefry + Box-Muller: the
 peer does the same arithmetic on different random bits. Reads one job (JSON) on stdin and
 prints one JSON line: per repetition the wall and process CPU seconds (all threads) of the
 time loop only (interpreter start, imports and problem setup are not timed).

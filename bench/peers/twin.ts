@@ -1,5 +1,5 @@
 // The float64 twin as a peer: src/dynamics/twin.ts's simulatePathTwin over the same config,
-// path after path on one thread, with the same x0, steps and Philox draws as the GPU. It
+// path after path on one thread, with the same x0, steps and Threefry draws as the GPU. It
 // records only the first and last step, as the GPU cases do. Its cost per path-step does not
 // depend on how many paths there are, so it runs fewer paths than the GPU (sized to a time
 // budget) and is compared by path-steps per second.

@@ -67,7 +67,7 @@ const OUT_HVP_ZETA: u32 = 4u;     // Σ_n (ζ_n − ζ̄) ∇²ℓ_n V_n
 
 struct PassSpec {
   rows: u32,
-  batch_stream: u32,  // NONE: row r is sample r; else row r is drawn from this Philox stream
+  batch_stream: u32,  // NONE: row r is sample r; else row r is drawn from this Threefry stream
   seed: u32,
   path: u32,
   step: u32,
@@ -188,11 +188,11 @@ fn is_hvp(kind: u32) -> bool {
 }
 
 // Row r's sample: r itself, or uniform with replacement: the high word of w·N for the
-// Philox word w (src/dynamics/batches.ts is the twin).
+// Threefry word w (src/dynamics/batches.ts is the twin).
 fn row_sample(p: PassSpec, r: u32) -> u32 {
   if (p.batch_stream == NONE) { return r; }
-  let words = philox4x32_10(vec4u(p.path, p.step, p.substep, p.first_block + r / 4u), vec2u(p.seed, p.batch_stream));
-  return philox_mulhilo(words[r % 4u], net.header.samples).x;
+  let words = threefry4x32_20(vec4u(p.path, p.step, p.substep, p.first_block + r / 4u), vec2u(p.seed, p.batch_stream));
+  return mul_hi_lo(words[r % 4u], net.header.samples).x;
 }
 
 // ℓ of the row with targets at y_at; turns the logits z (in e) into e = ∂ℓ/∂z in place.

@@ -1,11 +1,11 @@
 // Mode B mini-batches (docs/model.md §1): B indices drawn uniformly with replacement, the
 // float64-side twin of shaders/problems/network.wgsl's row_sample(). Row r of a batch takes
-// word r mod 4 of the Philox block (path, step, substep, firstBlock + ⌊r/4⌋) under the key
+// word r mod 4 of the Threefry block (path, step, substep, firstBlock + ⌊r/4⌋) under the key
 // (seed, stream) and maps it to ⌊w·N / 2^32⌋ (the high word of the 64-bit product, exact in
 // float64 since w·N < 2^53): uniform over 0..N-1 up to a bias of N/2^32.
 //   algorithms' batch at step k:  stream Stream.batch, (path, k, 0), firstBlock 0
 //   SAM-SDE ghost batch i:        stream Stream.samInner, (path, k, j), firstBlock i·⌈B/4⌉
-import { philox4x32 } from '../rng/philox';
+import { threefry4x32 } from '../rng/threefry';
 
 const TWO_TO_32 = 4294967296;
 
@@ -24,7 +24,7 @@ export function batchWeights(
   out.fill(0);
   const weight = 1 / batchSize;
   for (let r = 0; r < batchSize; r++) {
-    if (r % 4 === 0) philox4x32(path, step, substep, firstBlock + r / 4, seed, stream, words);
+    if (r % 4 === 0) threefry4x32(path, step, substep, firstBlock + r / 4, seed, stream, words);
     out[sampleIndex(words[r % 4], out.length)] += weight;
   }
   return out;
@@ -38,7 +38,7 @@ export function batchIndices(
   const words = new Uint32Array(4);
   const out: number[] = [];
   for (let r = 0; r < batchSize; r++) {
-    if (r % 4 === 0) philox4x32(path, step, substep, firstBlock + r / 4, seed, stream, words);
+    if (r % 4 === 0) threefry4x32(path, step, substep, firstBlock + r / 4, seed, stream, words);
     out.push(sampleIndex(words[r % 4], samples));
   }
   return out;

@@ -9,7 +9,7 @@
 // It is also the "float64 twin" peer of the benchmarks, so a step allocates nothing: every
 // vector lives in a TwinScratch made once per path (or once per problem and reused).
 import { isSampledProblem, type ProblemTwin, type SampledProblemTwin } from '../problems/types';
-import { Stream } from '../rng/philox';
+import { Stream } from '../rng/threefry';
 import type { Algorithm, Dynamics, Model } from './names';
 import { isDriftOnly, isModel, MODELS, modelFamily } from './names';
 import { dot, fillNormals, guardedNorm, norm } from './twinMath';
@@ -166,7 +166,7 @@ function samModelTerms(
   s.aHxi.fill(0);
   const blocksPerDraw = Math.ceil(d / 4);
   for (let draw = 0; draw < samInner; draw++) {
-    // ζ_i occupies blocks i·⌈d/4⌉ … so that every inner draw has its own Philox counters.
+    // ζ_i occupies blocks i·⌈d/4⌉ … so that every inner draw has its own Threefry counters.
     fillNormals(s, seed, Stream.samInner, path, k, j, s.w, draw * blocksPerDraw);
     const w = s.w;
     for (let i = 0; i < d; i++) w[i] = g[i] + sigma * w[i];
@@ -263,7 +263,7 @@ function validate(params: TwinParams, x0: Float64Array, path: number, steps: num
   requireInteger(steps, 'steps', 0);
   requireInteger(recordEvery, 'recordEvery', 1);
   requireInteger(path, 'path', 0);
-  // Philox counters are u32 (rng/philox.ts): larger indices would silently alias.
+  // Threefry counters are u32 (rng/threefry.ts): larger indices would silently alias.
   if (path > 0xffffffff || steps > 0xffffffff) {
     throw new RangeError(`twin: path and steps must fit in u32, got path ${path}, steps ${steps}`);
   }

@@ -1,10 +1,10 @@
 // Small float64 helpers shared by the twin's mode A (twin.ts) and mode B (twinModeB.ts) steps.
-import { normalsFromBlock, philox4x32 } from '../rng/philox';
+import { normalsFromBlock, threefry4x32 } from '../rng/threefry';
 import type { TwinScratch } from './twin';
 
 /**
  * The normals of (seed, stream; path, step, substep) into `out`, starting at `firstBlock`:
- * the same bits as rng/philox.ts `normals`, without its two allocations per call.
+ * the same bits as rng/threefry.ts `normals`, without its two allocations per call.
  */
 export function fillNormals(
   s: TwinScratch, seed: number, stream: number,
@@ -12,7 +12,7 @@ export function fillNormals(
 ): void {
   const n = out.length;
   for (let b = 0; 4 * b < n; b++) {
-    philox4x32(path, step, substep, firstBlock + b, seed, stream, s.words);
+    threefry4x32(path, step, substep, firstBlock + b, seed, stream, s.words);
     normalsFromBlock(s.words, s.four);
     for (let j = 0; j < 4 && 4 * b + j < n; j++) out[4 * b + j] = s.four[j];
   }

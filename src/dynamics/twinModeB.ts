@@ -9,7 +9,7 @@
 // `coupling` does not apply in mode B: an algorithm's batch and an SDE's Gaussian weights ζ
 // are different objects, so the two always come from unrelated streams.
 import type { SampledProblemTwin } from '../problems/types';
-import { Stream } from '../rng/philox';
+import { Stream } from '../rng/threefry';
 import { batchWeights } from './batches';
 import type { Algorithm } from './names';
 import type { TwinParams, TwinScratch } from './twin';

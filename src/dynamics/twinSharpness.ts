@@ -1,10 +1,10 @@
 // The float64 twin of the sharpness readouts (docs/model.md §8): Hutchinson's trace with
 // Rademacher probes and the top eigenvalue by Lanczos with full reorthogonalisation, at the
-// same Philox addresses as shaders/sharpness.wgsl and shaders/sharpness_wg.wgsl, and the same
+// same Threefry addresses as shaders/sharpness.wgsl and shaders/sharpness_wg.wgsl, and the same
 // breakdown rule and tridiagonal bisection, so that the GPU can be tested against it.
 import type { SharpnessSpec } from '../config/schema.js';
 import type { ProblemTwin } from '../problems/types.js';
-import { normals, philox4x32, Stream } from '../rng/philox.js';
+import { normals, threefry4x32, Stream } from '../rng/threefry.js';
 import { hasDiverged, stepTwin, TwinScratch, type TwinParams } from './twin.js';
 
 /**
@@ -24,7 +24,7 @@ export const BISECTIONS_F64 = 80;
 export function rademacherProbe(seed: number, path: number, record: number, probe: number, out: Float64Array): Float64Array {
   const words = new Uint32Array(4);
   for (let b = 0; 4 * b < out.length; b++) {
-    philox4x32(path, record, probe, b, seed, Stream.sharpnessProbe, words);
+    threefry4x32(path, record, probe, b, seed, Stream.sharpnessProbe, words);
     for (let j = 0; j < 4 && 4 * b + j < out.length; j++) out[4 * b + j] = words[j] >>> 31 ? -1 : 1;
   }
   return out;
@@ -88,7 +88,7 @@ export function tridiagonalTop(alpha: ArrayLike<number>, beta: ArrayLike<number>
 }
 
 /**
- * The largest Ritz value after `iterations` Lanczos steps (docs/model.md §8) from the Philox
+ * The largest Ritz value after `iterations` Lanczos steps (docs/model.md §8) from the Threefry
  * start vector, with full reorthogonalisation (every new direction is orthogonalised against
  * all earlier ones once more, after the three-term recurrence), stopping early at breakdown.
  */

@@ -6,7 +6,7 @@
 // composed module can be reported against the original file and line.
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 
-/** WGSL sources by path relative to shaders/ (e.g. "philox.wgsl"). */
+/** WGSL sources by path relative to shaders/ (e.g. "threefry.wgsl"). */
 export type ShaderSources = Readonly<Record<string, string>>;
 
 export type TemplateValue = string | number | boolean;

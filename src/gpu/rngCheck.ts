@@ -1,10 +1,10 @@
-// The generator on the GPU, exposed for checks: raw Philox words, normals per path, and the
+// The generator on the GPU, exposed for checks: raw Threefry words, normals per path, and the
 // round trip the page shows (GPU normals -> GPU reduction -> float64 finish, against the twin).
 import { compileShader, composeShader, type ShaderSources } from './compose.js';
 import type { GpuContext } from './device.js';
 import { PathReducer } from './reduce.js';
 import type { Summary } from '../analysis/statistics.js';
-import { philox4x32, normals as twinNormals, Stream } from '../rng/philox.js';
+import { threefry4x32, normals as twinNormals, Stream } from '../rng/threefry.js';
 
 export interface NormalsRequest {
   seed: number;
@@ -23,7 +23,7 @@ export class RngKernels {
   private constructor(private readonly ctx: GpuContext, private readonly module: GPUShaderModule) {}
 
   static async create(ctx: GpuContext, sources: ShaderSources): Promise<RngKernels> {
-    const shader = composeShader(sources, ['philox.wgsl', 'rng_check.wgsl'], {}, 'RngKernels.shader');
+    const shader = composeShader(sources, ['threefry.wgsl', 'rng_check.wgsl'], {}, 'RngKernels.shader');
     return new RngKernels(ctx, await compileShader(ctx.device, shader));
   }
 
@@ -41,14 +41,14 @@ export class RngKernels {
     return pipeline;
   }
 
-  /** Philox words for n (counter, key) pairs: counters 4 u32 each, keys 2 u32 each. */
-  async philoxWords(counters: Uint32Array<ArrayBuffer>, keys: Uint32Array<ArrayBuffer>, workgroupSize = 64): Promise<Uint32Array> {
+  /** Threefry words for n (counter, key) pairs: counters 4 u32 each, keys 2 u32 each. */
+  async threefryWords(counters: Uint32Array<ArrayBuffer>, keys: Uint32Array<ArrayBuffer>, workgroupSize = 64): Promise<Uint32Array> {
     const n = counters.length / 4;
     const device = this.ctx.device;
     const counterBuffer = this.upload('counters', counters);
     const keyBuffer = this.upload('keys', keys);
     const out = device.createBuffer({ label: 'RngKernels.words', size: n * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const pipeline = await this.pipeline('philox_words', workgroupSize);
+    const pipeline = await this.pipeline('threefry_words', workgroupSize);
     const words = await this.run(pipeline, [counterBuffer, keyBuffer, out], Math.ceil(n / workgroupSize), out, n * 16);
     for (const b of [counterBuffer, keyBuffer, out]) b.destroy();
     return new Uint32Array(words);
@@ -102,7 +102,7 @@ export class RngKernels {
 export interface RoundTripReport {
   normals: number;
   gpu: Summary;
-  /** Philox words compared bit for bit against the TypeScript twin, and how many matched. */
+  /** Threefry words compared bit for bit against the TypeScript twin, and how many matched. */
   wordsChecked: number;
   wordsMatching: number;
   /** Largest |GPU normal − float64 twin normal| over the checked paths. */
@@ -127,13 +127,13 @@ export async function rngRoundTrip(
     counters.set([p, 0, 0, 0], 4 * p);
     keys.set([seed, Stream.check], 2 * p);
   }
-  const words = await rng.philoxWords(counters, keys);
+  const words = await rng.threefryWords(counters, keys);
   let wordsMatching = 0;
   let maxNormalError = 0;
   const expected = new Uint32Array(4);
   const twin = new Float64Array(4);
   for (let p = 0; p < checked; p++) {
-    philox4x32(p, 0, 0, 0, seed, Stream.check, expected);
+    threefry4x32(p, 0, 0, 0, seed, Stream.check, expected);
     for (let j = 0; j < 4; j++) if (words[4 * p + j] === expected[j]) wordsMatching++;
     twinNormals({ seed, stream: Stream.check }, p, 0, 0, twin);
     for (let j = 0; j < 4; j++) maxNormalError = Math.max(maxNormalError, Math.abs(gpuNormals[4 * p + j] - twin[j]));

@@ -1,7 +1,7 @@
 // One entry point from a resolved problem config to its float64 twin and to the numbers the
 // GPU problem modules need (docs/model.md §5), plus the initial points x0 of every path.
 import { isNetworkProblem, type NetworkProblem, type ProblemSpec, type X0Spec } from '../config/schema';
-import { normals, Stream } from '../rng/philox';
+import { normals, Stream } from '../rng/threefry';
 import { QuadraticTwin, hessianDimension, prepareWishart, quadraticHessian } from './quadratic';
 import { SaddleTwin } from './saddle';
 import type { ProblemTwin } from './types';

@@ -1,7 +1,7 @@
 // docs/model.md §5, `quadratic`: f = ½ (x-x*)ᵀ H (x-x*), the float64 twin of the WGSL module.
 // ∇f = H(x-x*) and H(x)v = Hv (the Hessian is constant).
 import type { HessianSpec, QuadraticProblem } from '../config/schema';
-import { normals, Stream } from '../rng/philox';
+import { normals, Stream } from '../rng/threefry';
 import type { ProblemTwin } from './types';
 
 /** d of a Hessian spec. */
@@ -13,7 +13,7 @@ export function hessianDimension(spec: HessianSpec): number {
 
 /**
  * Wishart H = A Aᵀ / (2d), A ∈ R^{d×2d} i.i.d. N(0,1) (docs/model.md §5). Row i of A is the
- * Philox draw (seed, Stream.problem; path 0, step i, substep 0), so the GPU side and any peer
+ * Threefry draw (seed, Stream.problem; path 0, step i, substep 0), so the GPU side and any peer
  * implementation can rebuild the same matrix row by row. A generator: it yields the fraction
  * of the work done after each row of H, so that prepareWishart can build a large one (d³
  * multiply-adds: about a minute at d = 4096) without blocking, with progress and cancellation.

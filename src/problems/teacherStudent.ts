@@ -1,12 +1,12 @@
 // docs/model.md §5, `teacher-student`: synthetic data from a random teacher network, all from
-// the problem's seed on the problem stream (src/rng/philox.ts), so any peer can rebuild it:
+// the problem's seed on the problem stream (src/rng/threefry.ts), so any peer can rebuild it:
 //   X row n        = normals({seed, problem}; path 0, step n, substep 0) · sqrt(1/inputs)
 //   teacher W1 row i = normals({seed, problem}; path 1, step i, substep 0)            (N(0, 1))
 //   teacher W2 row j = normals({seed, problem}; path 2, step j, substep 0) · sqrt(1/teacherHidden)
 //   y = act_teacher(X W1) W2,  and the student's loss is mean over samples and outputs of
 //   (ŷ − y)², i.e. ℓ_n = (1/outputs)‖z_n − y_n‖², plus (wd/2)‖x‖².
 import type { Activation, TeacherStudentProblem } from '../config/schema';
-import { normals, Stream } from '../rng/philox';
+import { normals, Stream } from '../rng/threefry';
 import { toF32Values, type NetworkSpec } from './network';
 
 function rows(seed: number, path: number, count: number, length: number, scale: number): Float64Array {

@@ -73,8 +73,12 @@ export class Checkpointer {
 // ---- the file format ----------------------------------------------------------------------
 
 const MAGIC = 'SAMSDE\u0000\u0001';
-/** Bumped whenever the layout of the saved state changes. */
-export const CHECKPOINT_FORMAT = 1;
+/**
+ * Bumped whenever the layout of the saved state or the random streams change: a run resumed
+ * under another generator would continue with other draws. 2: Threefry4x32-20 (format 1 was
+ * written with Philox4x32-10, docs/model.md §3.6).
+ */
+export const CHECKPOINT_FORMAT = 2;
 
 /** What a file holds besides the stages. */
 export interface SavedJobHeader {

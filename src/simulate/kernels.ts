@@ -89,7 +89,7 @@ export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 
     : sources;
   return composeShader(
     all,
-    ['philox.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
+    ['threefry.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
       'sharpness.wgsl', 'sharpness_path.wgsl'],
     { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: !registers },
     `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,

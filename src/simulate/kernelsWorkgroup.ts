@@ -19,7 +19,7 @@ import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/netw
 export const PATH_WORKGROUP_SIZE = 8;
 /** The WGSL files of the layout, in composition order. */
 export const WORKGROUP_SHADER_FILES = [
-  'philox.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
+  'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
   'sharpness.wgsl', 'sharpness_wg.wgsl',
 ];
 

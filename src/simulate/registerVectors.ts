@@ -56,7 +56,7 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     '',
     '// Standard normals of one (stream, path, step, substep), blocks first_block.. (docs/model.md §3).',
     '// A real loop over the blocks: SwiftShader inlines every call, and D4 inlined copies of',
-    '// Philox and Box–Muller per call site multiply compile time; the staging array is written',
+    '// Threefry and Box–Muller per call site multiply compile time; the staging array is written',
     '// and read once per lane, which costs little next to the generator.',
     'fn v_normal(seed: u32, stream: u32, path: u32, step: u32, substep: u32, first_block: u32) -> Vec {',
     ...(d4 === 1 ? [

@@ -354,7 +354,7 @@ describe('sam-sde headless', () => {
     expect(fromPage.schema).toBe(RESULT_SCHEMA);
     expect(fromPage.config).toEqual(fromCli.config);
     expect(fromPage.runs.map((r) => r.rho)).toEqual(fromCli.runs.map((r) => r.rho));
-    // Same kernels and Philox streams: the per-path f32 arithmetic is the same program (Chromium's
+    // Same kernels and Threefry streams: the per-path f32 arithmetic is the same program (Chromium's
     // Dawn and dawn.node may compile it differently), reductions finish in float64. Tolerance:
     // a few f32 ulps of the value, relative to max(|value|, 1e-3).
     let worst = 0;

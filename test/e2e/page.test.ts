@@ -103,7 +103,7 @@ describe('the page\'s shader sources', () => {
   test('are the files src/node/shaders.ts reads, under the same keys', () => {
     const node = loadShaderSources();
     expect(Object.keys(shaderSources).sort()).toEqual(Object.keys(node).sort());
-    expect(Object.keys(shaderSources)).toContain('philox.wgsl');
+    expect(Object.keys(shaderSources)).toContain('threefry.wgsl');
     for (const [file, text] of Object.entries(node)) expect(shaderSources[file], file).toBe(text);
   });
 });
@@ -120,7 +120,7 @@ describe('the page in Chromium', () => {
     expect(architecture.length).toBeGreaterThan(0);
   });
 
-  test('runs the RNG + reduction round trip: bit-exact Philox, N(0,1) moments within 4 s.e.', async () => {
+  test('runs the RNG + reduction round trip: bit-exact Threefry, N(0,1) moments within 4 s.e.', async () => {
     const { page, pageErrors } = await openPage();
     await expectAdapter(page);
     const rt = await runRoundTrip(page);
@@ -128,7 +128,7 @@ describe('the page in Chromium', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     expect(rt.normals).toBe(NORMALS);
-    // 256 paths × one Philox block of 4 words, compared bit for bit with the TypeScript twin.
+    // 256 paths × one Threefry block of 4 words, compared bit for bit with the TypeScript twin.
     expect(rt.wordsChecked).toBe(1024);
     expect(rt.wordsMatching).toBe(rt.wordsChecked);
     // Fixed seed; the bands are 4 standard errors of N(0,1) moments over 262 144 draws:

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
-import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
+import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics, type Observable } from '../../src/dynamics/names.js';
 import type { TwinPathResult } from '../../src/dynamics/twin.js';
 import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
@@ -47,14 +47,19 @@ function worstStateError(gpuState: Float32Array, twin: TwinPathResult[], dim: nu
   return worst;
 }
 
-/** max over records of |mean_gpu − mean_twin| / max(|mean_twin|, 1e-3), per observable. */
-function worstSeriesError(result: SimulationResult, name: string, twin: TwinPathResult[]): number {
+/**
+ * max over records of |mean_gpu − mean_twin| / max(|mean_twin|, 1e-3) for each observable,
+ * divided by that observable's share of the tolerance (`scale`, 1 where absent).
+ */
+function worstSeriesError(
+  result: SimulationResult, name: string, twin: TwinPathResult[], scale: Partial<Record<Observable, number>> = {},
+): number {
   let worst = 0;
   for (const observable of OBSERVABLES) {
     const gpuMeans = result.runs[0].series[name][observable].mean;
     gpuMeans.forEach((value, r) => {
       const twinMean = twin.reduce((sum, path) => sum + path.records[observable][r], 0) / twin.length;
-      worst = Math.max(worst, Math.abs(value - twinMean) / Math.max(Math.abs(twinMean), 1e-3));
+      worst = Math.max(worst, Math.abs(value - twinMean) / Math.max(Math.abs(twinMean), 1e-3) / (scale[observable] ?? 1));
     });
   }
   return worst;
@@ -66,7 +71,9 @@ function worstSeriesError(result: SimulationResult, name: string, twin: TwinPath
  * passes sum over the data in another order than the twin; the measured worst errors
  * (SwiftShader) are listed per case.
  */
-async function compareEvery(ctx: GpuContext, config: ResolvedConfig, tolerance: number): Promise<Record<string, number>> {
+async function compareEvery(
+  ctx: GpuContext, config: ResolvedConfig, tolerance: number, scale: Partial<Record<Observable, number>> = {},
+): Promise<Record<string, number>> {
   const { result, finals } = await runGpu(ctx, config);
   const dim = createProblemTwin(config.problem).dim;
   const errors: Record<string, number> = {};
@@ -79,7 +86,7 @@ async function compareEvery(ctx: GpuContext, config: ResolvedConfig, tolerance: 
     // The paths must have moved well beyond the tolerance, or the comparison says nothing.
     const moved = twin.map((p, i) => norm(p.final.map((v, j) => v - initialPoint(config.x0, dim, i)[j])) / Math.max(norm(p.final), 1));
     expect(Math.min(...moved), `${name}: paths moved`).toBeGreaterThan(100 * tolerance);
-    errors[name] = Math.max(worstStateError(gpuPaths.state, twin, dim), worstSeriesError(result, name, twin));
+    errors[name] = Math.max(worstStateError(gpuPaths.state, twin, dim), worstSeriesError(result, name, twin, scale));
     expect(errors[name], `${name}: GPU against twin`).toBeLessThanOrEqual(tolerance);
   }
   return errors;
@@ -108,12 +115,15 @@ describe('networks on the GPU against the float64 twin, path by path (mode A)', 
   });
 
   // Not much longer: once the 10 samples are nearly fitted, DNSAM's ρ/‖∇f‖ amplifies the f32
-  // rounding (at 200 steps of η = 0.1 the GPU and the twin part by 1e-3).
+  // rounding (at 200 steps of η = 0.1 the GPU and the twin part by 1e-3). Near that fit the
+  // mean of ‖∇f‖ is ill-conditioned: ‖∇f‖ ≈ 0.05–0.1 while ‖H‖‖x‖ is O(1), so DNSAM's states,
+  // which agree to 1.1e-6, give ‖∇f‖ means that agree to 4.0e-5 (records 1–3; the problem's
+  // Threefry-drawn teacher and data). That one observable gets 10× the tolerance.
   it('teacher-student (5→8→1, sigmoid teacher 6): every algorithm and model, 100 steps, independent coupling', async () => {
     const ctx = gpu();
     await ctx.scoped('networks: teacher-student', () => compareEvery(ctx, resolveConfig({
       ...common, problem: TEACHER, eta: 0.05, steps: 100, coupling: 'independent',
-    }), TOLERANCE));
+    }), TOLERANCE, { gradNorm: 10 }));
   });
 
   it('deep-linear (Iris, h=3): every algorithm and model, 100 steps from x0 = 0.02·1', async () => {
@@ -125,7 +135,7 @@ describe('networks on the GPU against the float64 twin, path by path (mode A)', 
 });
 
 describe('noise mode B (mini-batches) on the GPU against the twin', () => {
-  // Batch indices, ζ weights and ghost batches come from the same Philox counters on both
+  // Batch indices, ζ weights and ghost batches come from the same Threefry counters on both
   // sides; measured worst relative error over the 11 dynamics: 7.7e-7 → tolerance 1e-5.
   const TOLERANCE = 1e-5;
 

@@ -1,7 +1,7 @@
 // The simulation kernels (shaders/dynamics.wgsl, shaders/simulate.wgsl) against the float64
 // twin (src/dynamics/twin.ts), path by path, for every algorithm of docs/model.md §2 and every
 // model of section 3: the same ResolvedConfig drives both sides, x0 and every noise draw come
-// from the same Philox counters (section 3), so the only difference left is f32 rounding.
+// from the same Threefry counters (section 3), so the only difference left is f32 rounding.
 // Then layout independence: a path's result depends on its global index only.
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compareSeries } from '../../src/analysis/comparisons';
 import { expectedLoss, linearMoments, usamSdeStationaryLoss } from '../../src/analysis/linear';
 import { blockPartial, combine, combinePartials } from '../../src/analysis/statistics';
-import { normals, Stream } from '../../src/rng/philox';
+import { normals, Stream } from '../../src/rng/threefry';
 
 function randomData(n: number, offset: number, scale: number): Float64Array {
   return normals({ seed: 5, stream: Stream.check }, 0, 0, 0, new Float64Array(n)).map((v) => offset + scale * v);

@@ -6,7 +6,7 @@ import { expectedLoss, linearMoments, usamSdeStationaryLoss } from '../../src/an
 import type { Dynamics } from '../../src/dynamics/names';
 import { simulatePathTwin, stepTwin, TwinScratch, type TwinParams } from '../../src/dynamics/twin';
 import type { ProblemTwin } from '../../src/problems/types';
-import { normals, Stream } from '../../src/rng/philox';
+import { normals, Stream } from '../../src/rng/threefry';
 import { denseQuadratic, diagonalQuadratic, saddle } from './helpers/twin-problems';
 
 function params(problem: ProblemTwin, dynamics: Dynamics, over: Partial<TwinParams> = {}): TwinParams {
@@ -28,7 +28,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const quadratic3 = denseQuadratic([[1.2, 0.3, -0.2], [0.3, 0.8, 0.1], [-0.2, 0.1, 0.5]], [0.4, -0.3, 0.2]);
 
 describe('random-draw addressing (the contract with shaders/dynamics.wgsl)', () => {
-  // d = 5 spans two Philox blocks, so a wrong block offset cannot go unnoticed.
+  // d = 5 spans two Threefry blocks, so a wrong block offset cannot go unnoticed.
   const flat = denseQuadratic(Array.from({ length: 5 }, () => new Array<number>(5).fill(0)));
   const x0 = Float64Array.from([0.1, -0.2, 0.3, -0.4, 0.5]);
   const path = 7;

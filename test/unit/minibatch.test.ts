@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema';
 import { batchWeights } from '../../src/dynamics/batches';
-import { Stream } from '../../src/rng/philox';
+import { Stream } from '../../src/rng/threefry';
 import { createProblemTwin, initialPoint } from '../../src/problems/index';
 import type { NetworkTwin } from '../../src/problems/network';
 import { registerNodeDatasets } from '../../src/node/datasets';

@@ -8,7 +8,7 @@ import { stepTwin, TwinScratch, type TwinParams } from '../../src/dynamics/twin'
 import type { Model } from '../../src/dynamics/names';
 import { createProblemTwin } from '../../src/problems/index';
 import type { NetworkTwin } from '../../src/problems/network';
-import { normals, Stream } from '../../src/rng/philox';
+import { normals, Stream } from '../../src/rng/threefry';
 import { registerNodeDatasets } from '../../src/node/datasets';
 
 beforeAll(() => registerNodeDatasets());
@@ -189,9 +189,10 @@ describe('mode B SDEs (docs/model.md §3): drift and per-sample noise', () => {
     const stderr = covarianceStderr(formula, d, M);
     const formulaError = frobenius(difference(cov, formula));
     const sgdError = frobenius(difference(cov, sgd));
-    // First order in ρ: the formula's own error is O(ρ²). Measured: 1.3 % of ‖C‖ (Monte Carlo
-    // standard error 0.9 %), against 14.7 % for the SGD covariance.
-    expect(formulaError / frobenius(formula)).toBeLessThan(0.04);
+    // First order in ρ: the formula's own error is O(ρ²), and it depends on x. Measured at this x
+    // (Threefry draws): 4.1 % of ‖C‖, and 3.9 % and 3.0 % with two other batch seeds (Monte Carlo
+    // standard error 1.0 %), against 19–21 % for the SGD covariance. (The Philox-era x gave 1.3 %.)
+    expect(formulaError / frobenius(formula)).toBeLessThan(0.06);
     expect(sgdError).toBeGreaterThan(3 * formulaError);
     expect(sgdError).toBeGreaterThan(4 * stderr);
     // The mean against the drift formula, per coordinate in standard errors (measured ≤ 1.8).

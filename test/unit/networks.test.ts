@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type NetworkProblem } from '../../src/config/schema';
 import { DatasetError, loadDataset, parseDataset } from '../../src/problems/data';
 import { createProblemTwin, initialPoint, networkSpec, NetworkTwin, problemUniforms } from '../../src/problems/index';
-import { normals, Stream } from '../../src/rng/philox';
+import { normals, Stream } from '../../src/rng/threefry';
 import { registerNodeDatasets, DATA_DIR } from '../../src/node/datasets';
 import { PATH_WORKGROUP_SIZE, packNetwork, workgroupProgramShape, workgroupTemplateValues } from '../../src/simulate/kernelsWorkgroup';
 

@@ -5,7 +5,7 @@ import {
   createProblemTwin, hessianScale, initialPoint, problemUniforms, quadraticHessian,
 } from '../../src/problems/index';
 import type { ProblemTwin } from '../../src/problems/types';
-import { normals, Stream } from '../../src/rng/philox';
+import { normals, Stream } from '../../src/rng/threefry';
 import { jacobiEigenvalues } from './helpers/eigenvalues';
 
 /** Deterministic test vectors from the check stream (seeded, so failures reproduce). */
@@ -38,7 +38,7 @@ describe('Wishart Hessian', () => {
     }
   });
 
-  it('trace equals Σ A_ik² / (2d) with row i of A the Philox draw (problem stream, step i)', () => {
+  it('trace equals Σ A_ik² / (2d) with row i of A the Threefry draw (problem stream, step i)', () => {
     let expected = 0;
     const row = new Float64Array(2 * d);
     for (let i = 0; i < d; i++) {
@@ -183,7 +183,7 @@ describe('initialPoint', () => {
     expect(() => initialPoint([1, 2], 3, 0)).toThrow(RangeError);
   });
 
-  it('normal: std times the init-stream Philox draw of the path, different per path', () => {
+  it('normal: std times the init-stream Threefry draw of the path, different per path', () => {
     const x = initialPoint({ normal: { std: 0.5, seed: 11 } }, 7, 3);
     const z = normals({ seed: 11, stream: Stream.init }, 3, 0, 0, new Float64Array(7));
     expect(Array.from(x)).toEqual(Array.from(z, (value) => 0.5 * value));

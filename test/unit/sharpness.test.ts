@@ -8,7 +8,7 @@ import {
   countBelow, hutchinsonTrace, lanczosTop, rademacherProbe, sharpnessPathTwin, tridiagonalTop,
 } from '../../src/dynamics/twinSharpness';
 import { QuadraticTwin, SaddleTwin, createProblemTwin, initialPoint, quadraticHessian } from '../../src/problems/index';
-import { philox4x32, Stream } from '../../src/rng/philox';
+import { threefry4x32, Stream } from '../../src/rng/threefry';
 import { twinParams } from '../../src/simulate/twinRuns';
 import { jacobiEigenvalues } from './helpers/eigenvalues';
 
@@ -26,7 +26,7 @@ function saddleHessian(lambda: number[], mu: number, x: Float64Array): Float64Ar
 describe('sharpness probes and the tridiagonal solver', () => {
   it('Rademacher probes are the top bits of the sharpnessProbe stream, ±1 and balanced', () => {
     const v = rademacherProbe(3, 17, 5, 2, new Float64Array(4000));
-    const words = philox4x32(17, 5, 2, 1, 3, Stream.sharpnessProbe);
+    const words = threefry4x32(17, 5, 2, 1, 3, Stream.sharpnessProbe);
     for (let j = 0; j < 4; j++) expect(v[4 + j]).toBe(words[j] >= 2 ** 31 ? -1 : 1);
     expect(v.every((e) => e === 1 || e === -1)).toBe(true);
     // Sum of 4000 fair signs: standard deviation sqrt(4000) ≈ 63; 4 SE = 253.

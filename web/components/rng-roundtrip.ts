@@ -1,4 +1,4 @@
-// <sam-rng-roundtrip>: the page's proof of life. Generates normals with Philox on the GPU,
+// <sam-rng-roundtrip>: the page's proof of life. Generates normals with Threefry on the GPU,
 // reduces them on the GPU, finishes the sums in float64 and compares the first blocks bit for
 // bit with the TypeScript twin (src/gpu/rngCheck.ts). Every figure carries a data-testid and
 // its full-precision value in data-value, so the end-to-end test reads numbers, not text.
@@ -99,7 +99,7 @@ export class SamRngRoundtrip extends LitElement {
 
   private onSeedInput(event: Event): void {
     const value = Number((event.target as HTMLInputElement).value);
-    // Philox keys are u32; anything else would be truncated silently on the GPU.
+    // Threefry keys are u32; anything else would be truncated silently on the GPU.
     if (Number.isInteger(value) && value >= 0 && value <= 0xffffffff) this.seed = value;
   }
 
@@ -107,8 +107,8 @@ export class SamRngRoundtrip extends LitElement {
     const pending = this.run.kind === 'pending';
     return html`<section class="card" aria-labelledby="rt-title">
       <h2 id="rt-title">RNG + reduction round trip</h2>
-      <p>Draws ${(4 * ROUND_TRIP_PATHS).toLocaleString('en')} standard normals with Philox4x32-10 on the
-        GPU, reduces them on the GPU, and checks the first 1,024 Philox words bit for bit against the
+      <p>Draws ${(4 * ROUND_TRIP_PATHS).toLocaleString('en')} standard normals with Threefry4x32-20 on the
+        GPU, reduces them on the GPU, and checks the first 1,024 Threefry words bit for bit against the
         float64 TypeScript twin.</p>
       <div class="controls">
         <label>Seed (u32)
@@ -165,7 +165,7 @@ export class SamRngRoundtrip extends LitElement {
           <td>${row.pass === undefined ? '' : this.verdict(row.pass, row.criterion ?? '')}</td>
         </tr>`)}
         <tr>
-          <th scope="row">Philox words matching / checked</th>
+          <th scope="row">Threefry words matching / checked</th>
           <td class="num"><span data-testid="rt-words-matching" data-value=${r.wordsMatching}>${r.wordsMatching}</span>
             / <span data-testid="rt-words-checked" data-value=${r.wordsChecked}>${r.wordsChecked}</span></td>
           <td>${this.verdict(wordsPass, 'bit-exact')}</td>

@@ -1,11 +1,51 @@
-// Philox4x32-10 and Box–Muller normals. docs/model.md §3: draws are keyed by
-// (seed, stream, path, step, substep); key = (seed, stream), counter = (path, step, substep, block).
-// Bit-exact twin: src/rng/philox.ts.
+// Threefry4x32-20 and Box–Muller normals. docs/model.md §3.6: draws are keyed by
+// (seed, stream, path, step, substep); key = (seed, stream, 0, 0), counter = (path, step, substep, block).
+// Bit-exact twin: src/rng/threefry.ts.
 
-// High and low 32 bits of a 32x32 -> 64-bit product. WGSL has no 64-bit integers, so the
-// product is assembled from its four 16x16-bit partial products (none of the sums below can
-// overflow 32 bits); the low word comes from them too, saving a fifth multiply.
-fn philox_mulhilo(a: u32, b: u32) -> vec2u {
+// Threefry4x32 (Salmon et al., SC 2011; Random123's threefry.h): add/rotate/xor only. WGSL has
+// no 64-bit integers, so Philox's 32×32→64 products cost four 16-bit multiplies each; on
+// SwiftShader this generator draws the same normals' worth of bits about 1.5× faster in the
+// kernels (bench/RESULTS.md, "Issue 10, fourth pass").
+fn rotl32(x: u32, r: u32) -> u32 {
+  return (x << r) | (x >> (32u - r));
+}
+
+// One round: even rounds mix (x0, x1) and (x2, x3), odd rounds (x0, x3) and (x2, x1).
+fn threefry_even(x: vec4u, r0: u32, r1: u32) -> vec4u {
+  let a = x.x + x.y;
+  let c = x.z + x.w;
+  return vec4u(a, rotl32(x.y, r0) ^ a, c, rotl32(x.w, r1) ^ c);
+}
+
+fn threefry_odd(x: vec4u, r0: u32, r1: u32) -> vec4u {
+  let a = x.x + x.w;
+  let c = x.z + x.y;
+  return vec4u(a, rotl32(x.y, r1) ^ c, c, rotl32(x.w, r0) ^ a);
+}
+
+// Four rounds with rotation constants R[4h..4h+3] (h = 0 or 1).
+fn threefry_four(x: vec4u, h: bool) -> vec4u {
+  if (h) {
+    return threefry_odd(threefry_even(threefry_odd(threefry_even(x, 6u, 20u), 17u, 11u), 25u, 10u), 18u, 20u);
+  }
+  return threefry_odd(threefry_even(threefry_odd(threefry_even(x, 10u, 26u), 11u, 21u), 13u, 27u), 23u, 5u);
+}
+
+// Twenty rounds; the key (k0, k1, 0, 0) and its parity word k4 = 0x1BD11BDA ⊕ k0 ⊕ k1 are
+// injected before round 1 and after every fourth round, with the injection count s on word 3.
+fn threefry4x32_20(counter: vec4u, key: vec2u) -> vec4u {
+  let k4 = 0x1bd11bdau ^ key.x ^ key.y;
+  var x = counter + vec4u(key.x, key.y, 0u, 0u);
+  x = threefry_four(x, false) + vec4u(key.y, 0u, 0u, k4 + 1u);
+  x = threefry_four(x, true) + vec4u(0u, 0u, k4, key.x + 2u);
+  x = threefry_four(x, false) + vec4u(0u, k4, key.x, key.y + 3u);
+  x = threefry_four(x, true) + vec4u(k4, key.x, key.y, 4u);
+  return threefry_four(x, false) + vec4u(key.x, key.y, 0u, 5u);
+}
+
+// High and low 32 bits of a 32x32 -> 64-bit product (mode B's uniform indices, ⌊w·N/2^32⌋),
+// from four 16x16-bit partial products: WGSL has no 64-bit integers.
+fn mul_hi_lo(a: u32, b: u32) -> vec2u {
   let a_lo = a & 0xffffu;
   let a_hi = a >> 16u;
   let b_lo = b & 0xffffu;
@@ -14,27 +54,6 @@ fn philox_mulhilo(a: u32, b: u32) -> vec2u {
   let t = a_lo * b_hi + (lo_lo >> 16u);
   let u = a_hi * b_lo + (t & 0xffffu);
   return vec2u(a_hi * b_hi + (t >> 16u) + (u >> 16u), (u << 16u) | (lo_lo & 0xffffu));
-}
-
-fn philox_round(x: vec4u, k: vec2u) -> vec4u {
-  let p0 = philox_mulhilo(0xd2511f53u, x.x);
-  let p1 = philox_mulhilo(0xcd9e8d57u, x.z);
-  return vec4u(p1.x ^ x.y ^ k.x, p1.y, p0.x ^ x.w ^ k.y, p0.y);
-}
-
-// Ten rounds written out, with the key schedule k_r = key + r·(0x9e3779b9, 0xbb67ae85).
-fn philox4x32_10(counter: vec4u, key: vec2u) -> vec4u {
-  let w = vec2u(0x9e3779b9u, 0xbb67ae85u);
-  var x = philox_round(counter, key);
-  x = philox_round(x, key + w);
-  x = philox_round(x, key + 2u * w);
-  x = philox_round(x, key + 3u * w);
-  x = philox_round(x, key + 4u * w);
-  x = philox_round(x, key + 5u * w);
-  x = philox_round(x, key + 6u * w);
-  x = philox_round(x, key + 7u * w);
-  x = philox_round(x, key + 8u * w);
-  return philox_round(x, key + 9u * w);
 }
 
 // cos and sin of 2π·u for u in [0, 1), to ~1 ulp of f32 on every GPU: WGSL promises only
@@ -82,12 +101,12 @@ fn normals_from_block(w: vec4u) -> vec4f {
 }
 
 fn normal4(seed: u32, stream: u32, path: u32, step: u32, substep: u32, block: u32) -> vec4f {
-  return normals_from_block(philox4x32_10(vec4u(path, step, substep, block), vec2u(seed, stream)));
+  return normals_from_block(threefry4x32_20(vec4u(path, step, substep, block), vec2u(seed, stream)));
 }
 
 // Four Rademacher signs (±1) from one block: −1 where the word's top bit is set
 // (docs/model.md §8; src/dynamics/twinSharpness.ts is the twin).
 fn rademacher4(seed: u32, stream: u32, path: u32, step: u32, substep: u32, block: u32) -> vec4f {
-  let w = philox4x32_10(vec4u(path, step, substep, block), vec2u(seed, stream));
+  let w = threefry4x32_20(vec4u(path, step, substep, block), vec2u(seed, stream));
   return select(vec4f(1.0), vec4f(-1.0), (w >> vec4u(31u)) == vec4u(1u));
 }

@@ -1,17 +1,13 @@
-// Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011):
-// the bit-exact float64-host twin of shaders/philox.wgsl. docs/model.md §3: every draw is
-// keyed by (seed, stream, path, step, substep), so results never depend on dispatch layout.
+// Threefry4x32-20 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011; the
+// rounds, rotations and key schedule of Random123's threefry.h): the bit-exact float64-host twin
+// of shaders/threefry.wgsl. docs/model.md §3.6: every draw is keyed by (seed, stream, path,
+// step, substep), so results never depend on dispatch layout.
 //
 // Key layout used everywhere in sam-sde:
-//   key     = (seed, stream)
+//   key     = (seed, stream, 0, 0)
 //   counter = (path, step, substep, block)
 // One call yields 4 u32 words -> 4 uniforms -> 4 normals (two Box–Muller pairs). A vector
 // of d normals uses blocks 0..ceil(d/4)-1; SAM-SDE inner draw k uses blocks k*ceil(d/4)+b.
-
-const M0 = 0xd2511f53;
-const M1 = 0xcd9e8d57;
-const W0 = 0x9e3779b9;
-const W1 = 0xbb67ae85;
 
 /** Random streams: each role of randomness has its own stream so none can alias another. */
 export const Stream = {
@@ -35,45 +31,60 @@ export const Stream = {
   sharpnessStart: 8,
 } as const;
 
-/** High 32 bits of the 64-bit product of two u32, via 16-bit halves (exact in float64). */
-function mulhi32(a: number, b: number): number {
-  const aLo = a & 0xffff;
-  const aHi = a >>> 16;
-  const bLo = b & 0xffff;
-  const bHi = b >>> 16;
-  const loLo = aLo * bLo;
-  const hiLo = aHi * bLo;
-  const loHi = aLo * bHi;
-  const hiHi = aHi * bHi;
-  const cross = (loLo >>> 16) + (hiLo & 0xffff) + (loHi & 0xffff);
-  return (hiHi + (hiLo >>> 16) + (loHi >>> 16) + (cross >>> 16)) >>> 0;
+/** Rotation constants of Threefry4x32, by round mod 8 (Random123's R_32x4). */
+const ROTATIONS: readonly (readonly [number, number])[] = [
+  [10, 26], [11, 21], [13, 27], [23, 5], [6, 20], [17, 11], [25, 10], [18, 20],
+];
+/** Threefish's key-schedule parity constant. */
+const PARITY = 0x1bd11bda;
+
+function rotl32(x: number, r: number): number {
+  return ((x << r) | (x >>> (32 - r))) >>> 0;
 }
 
-/** Philox4x32 with 10 rounds. Writes 4 words into `out` (u32 each). */
-export function philox4x32(
-  c0: number, c1: number, c2: number, c3: number,
-  k0: number, k1: number,
-  out: Uint32Array = new Uint32Array(4),
+/**
+ * Threefry4x32 with `rounds` rounds (20 in sam-sde; other counts only for Random123's
+ * known-answer vectors) and a full 4-word key. Writes 4 words into `out` (u32 each).
+ */
+export function threefry4x32Rounds(
+  counter: readonly [number, number, number, number], key: readonly [number, number, number, number],
+  rounds: number, out: Uint32Array = new Uint32Array(4),
 ): Uint32Array {
-  let x0 = c0 >>> 0, x1 = c1 >>> 0, x2 = c2 >>> 0, x3 = c3 >>> 0;
-  let key0 = k0 >>> 0, key1 = k1 >>> 0;
-  for (let round = 0; round < 10; round++) {
-    const hi0 = mulhi32(M0, x0);
-    const lo0 = Math.imul(M0, x0) >>> 0;
-    const hi1 = mulhi32(M1, x2);
-    const lo1 = Math.imul(M1, x2) >>> 0;
-    x0 = (hi1 ^ x1 ^ key0) >>> 0;
-    x1 = lo1;
-    x2 = (hi0 ^ x3 ^ key1) >>> 0;
-    x3 = lo0;
-    key0 = (key0 + W0) >>> 0;
-    key1 = (key1 + W1) >>> 0;
+  const ks = [key[0] >>> 0, key[1] >>> 0, key[2] >>> 0, key[3] >>> 0, 0];
+  ks[4] = (PARITY ^ ks[0] ^ ks[1] ^ ks[2] ^ ks[3]) >>> 0;
+  let x0 = (counter[0] + ks[0]) >>> 0, x1 = (counter[1] + ks[1]) >>> 0;
+  let x2 = (counter[2] + ks[2]) >>> 0, x3 = (counter[3] + ks[3]) >>> 0;
+  for (let round = 0; round < rounds; round++) {
+    const [r0, r1] = ROTATIONS[round % 8];
+    if (round % 2 === 0) {
+      x0 = (x0 + x1) >>> 0; x1 = (rotl32(x1, r0) ^ x0) >>> 0;
+      x2 = (x2 + x3) >>> 0; x3 = (rotl32(x3, r1) ^ x2) >>> 0;
+    } else {
+      x0 = (x0 + x3) >>> 0; x3 = (rotl32(x3, r0) ^ x0) >>> 0;
+      x2 = (x2 + x1) >>> 0; x1 = (rotl32(x1, r1) ^ x2) >>> 0;
+    }
+    if (round % 4 === 3) {
+      const s = (round + 1) / 4;
+      x0 = (x0 + ks[s % 5]) >>> 0;
+      x1 = (x1 + ks[(s + 1) % 5]) >>> 0;
+      x2 = (x2 + ks[(s + 2) % 5]) >>> 0;
+      x3 = (x3 + ks[(s + 3) % 5] + s) >>> 0;
+    }
   }
   out[0] = x0; out[1] = x1; out[2] = x2; out[3] = x3;
   return out;
 }
 
-/** A Philox key. `stream` separates the roles of randomness (see `Stream`). */
+/** Threefry4x32-20 block (path, step, substep, block) under key (seed, stream, 0, 0), as the WGSL draws it. */
+export function threefry4x32(
+  c0: number, c1: number, c2: number, c3: number,
+  k0: number, k1: number,
+  out: Uint32Array = new Uint32Array(4),
+): Uint32Array {
+  return threefry4x32Rounds([c0, c1, c2, c3], [k0, k1, 0, 0], 20, out);
+}
+
+/** A generator key. `stream` separates the roles of randomness (see `Stream`). */
 export interface RngKey { seed: number; stream: number }
 
 /** The counter of one 4-word block. */
@@ -90,7 +101,7 @@ export function uniformClosedZero(word: number): number {
 }
 
 /**
- * Four standard normals from one Philox block by Box–Muller, in float64.
+ * Four standard normals from one Threefry block by Box–Muller, in float64.
  * Box–Muller (not Ziggurat) because it is branch-free, which keeps the GPU lanes in lock
  * step and makes the draw count per block fixed: that is what lets (path, step, substep,
  * block) address every normal directly.
@@ -118,7 +129,7 @@ export function normals(
   const four = new Float64Array(4);
   const blocks = Math.ceil(out.length / 4);
   for (let b = 0; b < blocks; b++) {
-    philox4x32(path, step, substep, firstBlock + b, key.seed, key.stream, words);
+    threefry4x32(path, step, substep, firstBlock + b, key.seed, key.stream, words);
     normalsFromBlock(words, four);
     for (let j = 0; j < 4 && 4 * b + j < out.length; j++) out[4 * b + j] = four[j];
   }
