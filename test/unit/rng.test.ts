@@ -1,7 +1,7 @@
 // The generator's twin against Random123's published known-answer vectors (kat_vectors:
 // counter words, key words, output words) and the properties docs/model.md §3.6 relies on.
 import { describe, expect, it } from 'vitest';
-import { normals, threefry4x32, threefry4x32Rounds, uniformClosedZero, uniformOpenZero } from '../../src/rng/threefry';
+import { normals, normalsFromBlock, threefry4x32, threefry4x32Rounds, uniformClosedZero, uniformOpenZero } from '../../src/rng/threefry';
 
 type Words = [number, number, number, number];
 const KNOWN_ANSWERS: { rounds: number; counter: Words; key: Words; out: Words }[] = [
@@ -39,6 +39,48 @@ describe('Threefry4x32 twin (src/rng/threefry.ts)', () => {
     }
     // 128 × 128 bits: a fair coin gives 0.5 ± 0.004 (1 s.e.); 0.02 is 5 s.e.
     expect(Math.abs(flipped / total - 0.5)).toBeLessThan(0.02);
+  });
+
+  it('gives uncorrelated normals across neighbouring paths, steps, substeps, blocks and streams', () => {
+    // Counter-based draws must not leak structure between adjacent counters: the sample
+    // correlation of 40 000 pairs is N(0, 1/40 000) for independent normals, so 4.5 s.e. = 0.0225.
+    const n = 40_000;
+    const neighbours: [string, (i: number) => [number, number, number, number, number]][] = [
+      ['path', (i) => [i + 1, 3, 0, 0, 0]],
+      ['step', (i) => [i, 4, 0, 0, 0]],
+      ['substep', (i) => [i, 3, 1, 0, 0]],
+      ['block', (i) => [i, 3, 0, 1, 0]],
+      ['stream', (i) => [i, 3, 0, 0, 1]],
+    ];
+    const words = new Uint32Array(4);
+    const first = new Float64Array(4);
+    const second = new Float64Array(4);
+    for (const [what, other] of neighbours) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        normalsFromBlock(threefry4x32(i, 3, 0, 0, 9, 2, words), first);
+        const [path, step, substep, block, dStream] = other(i);
+        normalsFromBlock(threefry4x32(path, step, substep, block, 9, 2 + dStream, words), second);
+        sum += first[i % 4] * second[i % 4];
+      }
+      expect(Math.abs(sum / n), `correlation with the next ${what}`).toBeLessThan(0.0225);
+    }
+  });
+
+  it('gives uniform bytes: χ² over 256 cells of 2^18 words\' low and high bytes', () => {
+    // 255 degrees of freedom: mean 255, s.d. 22.6; 400 is 6.4 s.d. above the mean.
+    const words = new Uint32Array(4);
+    for (const shift of [0, 24]) {
+      const cells = new Float64Array(256);
+      for (let i = 0; i < 65_536; i++) {
+        threefry4x32(i, 0, 0, 0, 1, 0, words);
+        for (const w of words) cells[(w >>> shift) & 0xff]++;
+      }
+      const expected = (4 * 65_536) / 256;
+      const chi2 = cells.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
+      expect(chi2, `byte at bit ${shift}`).toBeLessThan(400);
+      expect(chi2, `byte at bit ${shift}: too uniform to be random`).toBeGreaterThan(150);
+    }
   });
 
   it('maps words to uniforms in (0, 1] and [0, 1) and blocks to four normals', () => {
