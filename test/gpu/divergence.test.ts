@@ -23,8 +23,8 @@ const LINEAR = 3e-6;
  * that path's own history, not by a fixed number. The tolerance of each record's mean is
  * therefore EXPLOSIVE × the twin's own change when x0 moves by one f32 ulp (std·(1 + 2⁻²³)),
  * and at least EXPLOSIVE_FLOOR. Measured (SwiftShader): wherever the GPU's error exceeds 1e-4,
- * it is 0.35–0.71 of that change (SAM's loss at record 9: 0.17, one path of 167 lingering at
- * the unstable sphere ‖x‖ ≈ 4.4 before it explodes). Averaging in one frozen path (‖x‖ > 10⁶,
+ * it is 0.35–0.71 of that change (SAM's loss at record 9: 0.17 relative, where a path that
+ * left the unstable sphere ‖x‖ ≈ 4.4 late is a step from divergeAbove). Averaging in one frozen path (‖x‖ > 10⁶,
  * loss > 10²³) would move these means by a factor of more than 10¹⁰.
  */
 const EXPLOSIVE = 4;
@@ -32,7 +32,7 @@ const EXPLOSIVE_FLOOR = 1e-4;
 /**
  * States at the edge of f32's range (ημ = 1e12, ‖x‖ ~ 1e-6): each step multiplies x by
  * 1 − ημ‖x‖², which rounds coarsely where it is small; measured 1.0e-7 absolute on a norm mean
- * of ~1e-6 (floor 1e-3) → 5e-3.
+ * of ~1e-6, i.e. 1e-4 of the 1e-3 floor → 5e-3.
  */
 const NEAR_OVERFLOW = 5e-3;
 
