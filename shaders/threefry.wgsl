@@ -43,17 +43,16 @@ fn threefry4x32_20(counter: vec4u, key: vec2u) -> vec4u {
   return threefry_four(x, false) + vec4u(key.x, key.y, 0u, 5u);
 }
 
-// High and low 32 bits of a 32x32 -> 64-bit product (mode B's uniform indices, ⌊w·N/2^32⌋),
-// from four 16x16-bit partial products: WGSL has no 64-bit integers.
-fn mul_hi_lo(a: u32, b: u32) -> vec2u {
+// High 32 bits of a 32x32 -> 64-bit product (mode B's uniform indices, ⌊w·N/2^32⌋), from
+// four 16x16-bit partial products: WGSL has no 64-bit integers.
+fn mul_hi(a: u32, b: u32) -> u32 {
   let a_lo = a & 0xffffu;
   let a_hi = a >> 16u;
   let b_lo = b & 0xffffu;
   let b_hi = b >> 16u;
-  let lo_lo = a_lo * b_lo;
-  let t = a_lo * b_hi + (lo_lo >> 16u);
+  let t = a_lo * b_hi + ((a_lo * b_lo) >> 16u);
   let u = a_hi * b_lo + (t & 0xffffu);
-  return vec2u(a_hi * b_hi + (t >> 16u) + (u >> 16u), (u << 16u) | (lo_lo & 0xffffu));
+  return a_hi * b_hi + (t >> 16u) + (u >> 16u);
 }
 
 // cos and sin of 2π·u for u in [0, 1), to ~1 ulp of f32 on every GPU: WGSL promises only

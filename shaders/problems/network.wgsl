@@ -192,7 +192,7 @@ fn is_hvp(kind: u32) -> bool {
 fn row_sample(p: PassSpec, r: u32) -> u32 {
   if (p.batch_stream == NONE) { return r; }
   let words = threefry4x32_20(vec4u(p.path, p.step, p.substep, p.first_block + r / 4u), vec2u(p.seed, p.batch_stream));
-  return mul_hi_lo(words[r % 4u], net.header.samples).x;
+  return mul_hi(words[r % 4u], net.header.samples);
 }
 
 // ℓ of the row with targets at y_at; turns the logits z (in e) into e = ∂ℓ/∂z in place.
