@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adapterName } from '../src/gpu/device.js';
 import { acquireNodeGpu, type AdapterChoice } from '../src/node/gpu.js';
+import { dawnPolling } from '../src/node/dawnPolling.js';
 import { BUNDLED, registerDatasets, shaderSources } from './assets.js';
 import { dispatchCases, kernelCases } from './cases/kernels.js';
 import { endToEndCases } from './cases/endToEnd.js';
@@ -202,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     wallSeconds: 0,
     machine: machineReport,
     git: gitRevision(),
-    adapter: { ...ctx.adapter, name: adapterName(ctx.adapter), driver: `${gpu.selection.driver} (${gpu.selection.reason})`, timestampQuery: instrument.timestamps },
+    adapter: { ...ctx.adapter, name: adapterName(ctx.adapter), driver: `${gpu.selection.driver} (${gpu.selection.reason}); dawn.node polling: ${dawnPolling()}`, timestampQuery: instrument.timestamps },
     peers: {
       twin: { available: true, note: 'src/dynamics/twin.ts simulatePathTwin, 1 thread, fewer paths sized to a time budget' },
       numpy: numpy.available

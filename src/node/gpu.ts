@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { GpuContext } from '../gpu/device.js';
+import { setDawnPolling, type DawnPolling } from './dawnPolling.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const SYSTEM_ICD_DIRS = ['/etc/vulkan/icd.d', '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
@@ -59,9 +60,21 @@ export interface NodeGpu {
   destroy(): void;
 }
 
+const POLLING_VARIABLE = 'SAM_SDE_DAWN_POLLING';
+
+/** How Node waits for dawn.node (src/node/dawnPolling.ts): 'throttled' unless the variable says 'spin'. */
+function pollingFromEnvironment(): DawnPolling {
+  const value = process.env[POLLING_VARIABLE] ?? 'throttled';
+  if (value !== 'throttled' && value !== 'spin') {
+    throw new Error(`${POLLING_VARIABLE} must be 'throttled' or 'spin' (got '${value}')`);
+  }
+  return value;
+}
+
 /** Acquires a device in Node; the error says what to install when there is no adapter. */
 export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<NodeGpu> {
   const selection = selectVulkanDriver(choice);
+  setDawnPolling(pollingFromEnvironment());
   if (!VULKAN_LOADERS.some(existsSync)) {
     throw new Error(`The Vulkan loader (libvulkan.so.1) is missing, so dawn.node cannot start. ${INSTALL_HINT}`);
   }
