@@ -25,13 +25,16 @@ let mode: DawnPolling = 'throttled';
 let installed = false;
 
 /**
- * dawn.node's tick: an anonymous native function queued without arguments. User code's
- * callbacks are JavaScript functions (bound functions are native but named "bound …").
+ * dawn.node's tick: an anonymous native function of no parameters, queued without arguments.
+ * User code's callbacks are JavaScript functions; bound functions are native but named
+ * "bound …"; a promise's resolve function (`new Promise((r) => setImmediate(r))`) is native and
+ * anonymous but takes one parameter.
  */
 export function isDawnTick(callback: unknown, args: unknown[]): callback is () => void {
   return (
     typeof callback === 'function' &&
     callback.name === '' &&
+    callback.length === 0 &&
     args.length === 0 &&
     Function.prototype.toString.call(callback).includes('[native code]')
   );

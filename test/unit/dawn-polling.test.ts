@@ -20,6 +20,9 @@ describe('dawn.node polling throttle', () => {
     expect(isDawnTick([() => {}][0], [])).toBe(false); // anonymous, but JavaScript source
     expect(isDawnTick(function user() {}.bind(null), [])).toBe(false); // native, named "bound user"
     expect(isDawnTick('not a function', [])).toBe(false);
+    let resolve: unknown;
+    void new Promise<void>((r) => { resolve = r; });
+    expect(isDawnTick(resolve, [])).toBe(false); // native and anonymous, but takes a value
   });
 
   it('spins for the first 2 ms of a wait, then naps 1 ms per tick; a gap starts a new wait', () => {
