@@ -17,7 +17,10 @@ const CONFIG = {
   noise: { sigma: 0.1 },
   eta: 0.01,
   rho: [0.01, 0.1],
-  steps: 2000,
+  // Long enough that a run resumed after its first checkpoint is still going one checkpoint
+  // and half a second later: 2 000 steps took ~2 s of simulation here once Node stopped
+  // spinning beside SwiftShader (src/node/dawnPolling.ts), too short for that; 6 000 take ~5 s.
+  steps: 6000,
   recordEvery: 10,
   paths: 600,
   seed: 1,
@@ -134,7 +137,7 @@ describe('estimates (issue 13 item 2)', () => {
     const out = join(dir, 'dry');
     const outcome = await runCli(['run', config, '--dry-run', '--out', out]);
     expectCode(outcome, 0, 'run --dry-run');
-    expect(outcome.stdout).toContain('config: 600 paths × 2000 steps × 2 ρ × 2 dynamics');
+    expect(outcome.stdout).toContain('config: 600 paths × 6000 steps × 2 ρ × 2 dynamics');
     const match = /estimate: (.+) of stepping \+ (.+) of set-up \(calibrated over ([\d.]+) s of stepping, ([\d.]+) % of the job, ([\d.e+-]+) path-steps\/s\)/.exec(outcome.stdout);
     expect(match, outcome.stdout).not.toBeNull();
     expect(Number(match![4])).toBeGreaterThan(0);
