@@ -4,8 +4,8 @@
 // polling: while any is pending, its AsyncRunner calls globalThis.setImmediate with a native
 // tick that processes Dawn's events and queues itself again. So a wait spins the Node thread
 // at 100 % of a core. On a CPU adapter (SwiftShader) that core is taken from the adapter's own
-// worker threads: on a 2-core machine a 1.5 s dispatch took 2.05 s wall and 4.0 CPU-s with the
-// spin, 1.59 s and 3.0 CPU-s when the Node thread slept instead (bench/RESULTS.md, fifth pass).
+// worker threads: on a 2-core machine a 1.5 s dispatch took 2.1 s wall and 4.1–4.3 CPU-s with
+// the spin, 1.5 s and 2.9 CPU-s with this throttle (bench/RESULTS.md, "Issue 10, fifth pass").
 //
 // The throttle passes the binding's ticks on at once for the first SPIN_MS of a wait (short
 // waits keep their latency), then one tick per NAP_MS through setTimeout, so the event loop
