@@ -15,6 +15,8 @@ const SAM_SDE: u32 = 7u;
 const USAM_DRIFT: u32 = 8u;
 const DNSAM_DRIFT: u32 = 9u;
 const SAM_DRIFT: u32 = 10u;
+/** DYNAMICS of the pipelines that advance no dynamics (the sharpness readout): they may ask for every part of a pass. */
+const READOUT: u32 = 11u;
 
 const STREAM_SDE: u32 = 0u;
 const STREAM_ALGORITHM: u32 = 1u;

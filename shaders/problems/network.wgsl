@@ -179,6 +179,21 @@ fn act2_4(s: vec4f) -> vec4f {
   return vec4f(0.0);
 }
 
+// The parts of a pass this pipeline can be asked for, from its overrides (DYNAMICS, MODE_B):
+// directions and HVPs for the models that apply H (every model but SGD-SDE) and the readouts,
+// a second output for SAM-SDE and mode B, the self-minus direction and the ζ weights for mode B.
+// The rest is dead code the compiler drops. On SwiftShader code behind a branch that is never
+// taken still costs run time (four never-taken copies of the direction code slowed SGD-SDE on
+// Breast Cancer 1.4×), so this took SGD-SDE there from 4.2–4.6e2 to 9.8e2–1.0e3 path-steps/s and
+// USAM-SDE to 4.6–5.0e2 (docs/architecture.md, "How WGSL is composed and specialised").
+fn pass_has_directions() -> bool {
+  return DYNAMICS > SGD_SDE;
+}
+
+fn pass_has_second_output() -> bool {
+  return MODE_B || DYNAMICS == SAM_SDE;
+}
+
 fn is_zeta(kind: u32) -> bool {
   return kind == OUT_GRAD_ZETA || kind == OUT_HVP_ZETA;
 }
@@ -250,15 +265,15 @@ fn apply_curvature(re: ptr<function, array<f32, NO>>, e: ptr<function, array<f32
 // Output o adds ω x_n ⊗ δ (gradient) or ω x_n ⊗ R(δ) (HVP) to W1, and ω s ⊗ e (gradient) or
 // ω (s ⊗ R(e) + R(s) ⊗ e) (HVP) to W2. Returns the row's weighted loss.
 fn process_row(p: PassSpec, r: u32) -> f32 {
-  let has_dir = p.direction != DIR_NONE;
-  let self_minus = p.direction == DIR_SELF_MINUS;
-  let hvp0 = is_hvp(p.out0);
-  let hvp1 = is_hvp(p.out1);
+  let has_dir = pass_has_directions() && p.direction != DIR_NONE;
+  let self_minus = MODE_B && has_dir && p.direction == DIR_SELF_MINUS;
+  let hvp0 = has_dir && is_hvp(p.out0);
+  let hvp1 = has_dir && is_hvp(p.out1);
   let valid = r < p.rows;
   let n = select(0u, row_sample(p, r), valid);
   let wu = select(0.0, 1.0 / f32(p.rows), valid);
   var wz = 0.0;
-  if ((is_zeta(p.out0) || is_zeta(p.out1)) && valid) {
+  if (MODE_B && (is_zeta(p.out0) || is_zeta(p.out1)) && valid) {
     wz = normal4(p.seed, p.zeta_stream, p.path, p.step, p.substep, n / 4u)[n % 4u] - pass_zeta_mean;
   }
   let w0 = select(wu, wz, is_zeta(p.out0));
@@ -283,7 +298,7 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
     ${rowROp}
   }
   ${rowAccumulate}
-  if (p.out1 != OUT_NONE) {
+  if (pass_has_second_output() && p.out1 != OUT_NONE) {
     ${rowAccumulateSecond}
   }
   return wu * loss;
@@ -333,7 +348,7 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   for (var r0 = 0u; r0 < p.rows; r0 += WG) { loss_part += process_row(p, r0 + tid); }
   acc0 = reduce_output(false);
   acc1 = s_zero();
-  if (p.out1 != OUT_NONE) { acc1 = reduce_output(true); }
+  if (pass_has_second_output() && p.out1 != OUT_NONE) { acc1 = reduce_output(true); }
   if (!want_loss) { return 0.0; }
   return wg_sum4(vec4f(loss_part, 0.0, 0.0, 0.0)).x;
 }

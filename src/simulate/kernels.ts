@@ -46,6 +46,9 @@ export function dynamicsIndex(name: Dynamics): number {
   return all.indexOf(name);
 }
 
+/** DYNAMICS of the pipelines that advance no dynamics (shaders/run.wgsl's READOUT). */
+const READOUT_DYNAMICS = ALGORITHMS.length + MODELS.length;
+
 export const WORKGROUP_SIZE = 64;
 /** Uniform buffers hold at most 64 KiB on every adapter; larger Hessians go to storage. */
 const UNIFORM_LIMIT = 65536;
@@ -267,8 +270,9 @@ export class SimulationKernels {
 
   /** The sharpness readout (docs/model.md §8): shaders/sharpness_path.wgsl or sharpness_wg.wgsl. */
   sharpness(): Promise<GPUComputePipeline> {
-    // The readout does not read the overrides; they are given so the pipeline is well-formed.
-    return this.pipeline('sharpness', 0, 'sharpness');
+    // The readout's network passes ask for HVPs, which a network pipeline compiles only for
+    // the dynamics that apply H: READOUT (shaders/run.wgsl) keeps every part of a pass.
+    return this.pipeline('sharpness', READOUT_DYNAMICS, 'sharpness');
   }
 
   /** Frees the problem's buffer; the compiled program stays cached for the device. */
