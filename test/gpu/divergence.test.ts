@@ -24,8 +24,8 @@ const LINEAR = 3e-6;
  * therefore EXPLOSIVE × the twin's own change when x0 moves by one f32 ulp (std·(1 + 2⁻²³)),
  * and at least EXPLOSIVE_FLOOR. Measured (SwiftShader): wherever the GPU's error exceeds 1e-4,
  * it is 0.35–0.71 of that change (SAM's loss at record 9: 0.17 relative, where a path that
- * left the unstable sphere ‖x‖ ≈ 4.4 late is a step from divergeAbove). Averaging in one frozen path (‖x‖ > 10⁶,
- * loss > 10²³) would move these means by a factor of more than 10¹⁰.
+ * left the unstable sphere ‖x‖ ≈ 4.4 late is a step from divergeAbove). Averaging in one
+ * frozen path (‖x‖ > 10⁶, loss > 10²³) would move these means by a factor of more than 10¹⁰.
  */
 const EXPLOSIVE = 4;
 const EXPLOSIVE_FLOOR = 1e-4;
