@@ -4,16 +4,20 @@
 // row-major) at x[i·h + j], then W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
 //
 // One problem_pass() sweeps the pass's rows (all samples, or a mini-batch drawn with
-// replacement); thread t takes rows t, t + WG, … and for each runs, in one go and sharing the
-// activations, the forward pass, the backward pass and its R-op along the direction V
-// (forward mode over the hand-written backward pass), adding the row's terms of both outputs
-// to its own accumulators (acc_p0, acc_p1: private memory). At the end of the
-// pass the WG partials of every coordinate are summed in thread order through workgroup
-// memory. The weights live in workgroup memory, hidden units padded to blocks of four (vec4):
-// W1 block (i, b) at pw[i·H4 + b], W2 block (k, b) at pw[W2_AT + k·H4 + b]; the direction
-// likewise in pv. The per-row code is generated for the network's shape
-// (src/simulate/kernelsWorkgroup.ts) so that every weight and accumulator access has a
-// constant index.
+// replacement). The workgroup's threads form QUADS quads of four; quad q takes rows q,
+// q + QUADS, … and each of its threads a quarter of the hidden units (HB blocks of four),
+// holding only its own share of the weights (pw), of the direction (pv) and of the
+// accumulators (acc_p0, acc_p1: private memory). For each row the quad runs, in one go and
+// sharing the activations, the forward pass, the backward pass and its R-op along the
+// direction V (forward mode over the hand-written backward pass); the only sums over hidden
+// units (the logits, R(z) and ‖s‖²) are quad sums: subgroup quad operations where the device
+// has subgroups, workgroup memory and barriers where not (the same sums in the same order,
+// so the same bits). At the end of the pass the QUADS partials of every coordinate are summed
+// in quad order through workgroup memory. Globally the weights are padded to HP4 = 4·HB
+// blocks of four hidden units: W1 block (i, b) at i·HP4 + b, W2 block (k, b) at
+// W2_AT + k·HP4 + b; thread h of a quad holds blocks h·HB … h·HB + HB − 1. The per-row code is
+// generated for the network's shape (src/simulate/kernelsWorkgroup.ts) so that every weight
+// and accumulator access has a constant index.
 // The data terms only: the callers add the weight decay where the weights sum to one.
 // Up to two outputs per pass, each a gradient or an HVP, weighted 1/rows or by ζ_n − ζ̄
 // (mode B's per-sample noise weights, docs/model.md §3).
@@ -25,7 +29,7 @@ struct NetHeader {
   samples: u32,
   activation: u32,   // 0 linear, 1 sigmoid
   loss: u32,         // 0 softmax cross-entropy, 1 logistic (y = ±1), 2 squared
-  tile_rows: u32,    // rows a pass takes at once (one per thread)
+  tile_rows: u32,    // rows a pass takes at once (one per quad)
   dim: u32,
   x_at: u32,         // offsets in `values`: features (N × n_in), targets (N × n_out),
   target_at: u32,    // and ‖x_n‖² (N)
@@ -48,12 +52,17 @@ struct NetData {
 const NI: u32 = ${netInputs}u;
 const NH: u32 = ${netHidden}u;
 const NO: u32 = ${netOutputs}u;
-const H4: u32 = ${netHiddenBlocks}u;
+/** Blocks of four hidden units per thread of a quad, and in all (padded). */
+const HB: u32 = ${netLaneBlocks}u;
+const HP4: u32 = ${netPaddedBlocks}u;
 const ACTIVATION: u32 = ${netActivation}u;
 const LOSS: u32 = ${netLoss}u;
-const W2_AT: u32 = NI * H4;
-/** vec4 blocks of the padded weights. */
-const NW: u32 = (NI + NO) * H4;
+const W2_AT: u32 = NI * HP4;
+/** vec4 blocks of the padded weights, and of one thread's share. */
+const NW: u32 = (NI + NO) * HP4;
+const NL: u32 = (NI + NO) * HB;
+const QUAD: u32 = ${quadSize}u;
+const QUADS: u32 = WG / QUAD;
 
 const DIR_NONE: u32 = 0u;
 const DIR_SHARED: u32 = 1u;       // V_n = V (set by problem_set_dir)
@@ -80,17 +89,23 @@ struct PassSpec {
 }
 
 // The point (blocks 0..NW−1) and the direction (NW..2NW−1) of the next pass, then the pass's
-// partials (thread t's block c at t·NW + c): one array, since the pass copies the point and
-// the direction to each thread's private memory before it writes partials (WG ≥ 2).
+// partials (quad q's block c at q·NW + c): one array, since the pass copies the point and
+// the direction to each thread's private memory before it writes partials.
 // Zero-initialised (WGSL): the padding (hidden units ≥ h) is never written and stays 0.
-var<workgroup> wg_part: array<vec4f, WG * NW>;
+var<workgroup> wg_part: array<vec4f, max(2u, QUADS) * NW>;
 /**
- * Each thread's copies of the point and the direction, read in the loop over rows. On a software adapter
- * every workgroup-memory access is a per-lane gather while a private array read at a constant
- * index is one vector load: copying once per pass is ~30× cheaper than reading per row.
+ * Each thread's copies of its share of the point and the direction, read in the loop over
+ * rows. On a software adapter every workgroup-memory access is a per-lane gather while a
+ * private array read at a constant index is one vector load: copying once per pass is ~30×
+ * cheaper than reading per row.
  */
-var<private> pw: array<vec4f, NW>;
-var<private> pv: array<vec4f, NW>;
+var<private> pw: array<vec4f, NL>;
+var<private> pv: array<vec4f, NL>;
+/** 1 for this thread's hidden units below h, 0 for the quad's padding. */
+var<private> hidden_mask: array<vec4f, HB>;
+/** This thread's place in its quad (its hidden units) and its quad (its rows); set per pass. */
+var<private> quad_lane: u32;
+var<private> quad: u32;
 /**
  * A point or a direction was set since the last pass (uniform). A pass without a new point
  * (a dynamics' second HVP at the same x) keeps the copy it has: wg_part no longer holds it.
@@ -98,9 +113,9 @@ var<private> pv: array<vec4f, NW>;
 var<private> point_set: bool;
 var<private> dir_set: bool;
 
-/** This thread's sums over its rows, padded layout. */
-var<private> acc_p0: array<vec4f, NW>;
-var<private> acc_p1: array<vec4f, NW>;
+/** This thread's sums over its quad's rows, its share of the weights. */
+var<private> acc_p0: array<vec4f, NL>;
+var<private> acc_p1: array<vec4f, NL>;
 /** The pass outputs, this thread's coordinates. */
 var<private> acc0: Slice;
 var<private> acc1: Slice;
@@ -127,12 +142,54 @@ fn padded_slot(q: u32) -> vec2u {
   if (q < NI * NH) {
     let i = q / NH;
     let j = q - i * NH;
-    return vec2u(i * H4 + j / 4u, j % 4u);
+    return vec2u(i * HP4 + j / 4u, j % 4u);
   }
   let j = (q - NI * NH) / NO;
   let k = (q - NI * NH) - j * NO;
-  return vec2u(W2_AT + k * H4 + j / 4u, j % 4u);
+  return vec2u(W2_AT + k * HP4 + j / 4u, j % 4u);
 }
+
+// Where this thread's block c (its share: c = row·HB + lb) lives in the padded layout.
+fn shared_block(c: u32) -> u32 {
+  let row = c / HB;
+  return row * HP4 + quad_lane * HB + (c - row * HB);
+}
+
+#if ${subgroups}
+// Quad sums through the subgroup's quads (invocations 4m..4m+3 of a subgroup). The roles come
+// from the quad operations themselves, so no assumption ties subgroup invocations to
+// local_invocation_index: the lane is where this thread's index sits among its quad's, the
+// quad is 0 for the one holding thread 0 (QUADS = 2).
+fn set_quad_roles() {
+  let first = min(min(quadBroadcast(tid, 0u), quadBroadcast(tid, 1u)), min(quadBroadcast(tid, 2u), quadBroadcast(tid, 3u)));
+  quad_lane = select(select(select(3u, 2u, quadBroadcast(tid, 2u) == tid), 1u, quadBroadcast(tid, 1u) == tid), 0u,
+    quadBroadcast(tid, 0u) == tid);
+  quad = select(1u, 0u, first == 0u);
+}
+
+// (v0 + v1) + (v2 + v3) on every lane (addition commutes, so all four agree bit for bit).
+fn quad_sum(v: vec4f) -> vec4f {
+  let pair = v + quadSwapX(v);
+  return pair + quadSwapY(pair);
+}
+#else
+var<workgroup> quad_red: array<vec4f, WG>;
+
+fn set_quad_roles() {
+  quad_lane = tid % QUAD;
+  quad = tid / QUAD;
+}
+
+// The same sum as the subgroup form's, through workgroup memory. Call in uniform control flow.
+fn quad_sum(v: vec4f) -> vec4f {
+  quad_red[tid] = v;
+  workgroupBarrier();
+  let base = quad * QUAD;
+  let total = (quad_red[base] + quad_red[base + 1u]) + (quad_red[base + 2u] + quad_red[base + 3u]);
+  workgroupBarrier();
+  return total;
+}
+#endif
 
 // The point and the direction of the next pass (the pass's first barrier publishes them).
 fn problem_set_point(x: Slice) {
@@ -264,6 +321,8 @@ fn apply_curvature(re: ptr<function, array<f32, NO>>, e: ptr<function, array<f32
 // R(b) = V2 e + W2 R(e) (self-minus: s‖e‖² − V2 e + W2 R(e)), R(δ) = R(b) act'(a) + b act''(a) R(a).
 // Output o adds ω x_n ⊗ δ (gradient) or ω x_n ⊗ R(δ) (HVP) to W1, and ω s ⊗ e (gradient) or
 // ω (s ⊗ R(e) + R(s) ⊗ e) (HVP) to W2. Returns the row's weighted loss.
+// Every thread of the quad runs it for the same row, each for its share of the hidden units;
+// the row's loss counts once (lane 0).
 fn process_row(p: PassSpec, r: u32) -> f32 {
   let has_dir = pass_has_directions() && p.direction != DIR_NONE;
   let self_minus = MODE_B && has_dir && p.direction == DIR_SELF_MINUS;
@@ -281,14 +340,15 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
   let row = net.header.x_at + n * NI;
   let y_at = net.header.target_at + n * NO;
   let norm2 = net.values[net.header.norm_at + n];
-  var s: array<vec4f, H4>;    // act(a)
-  var ra: array<vec4f, H4>;   // R(a)
-  var bw: array<vec4f, H4>;   // b = W2 e
-  var dl: array<vec4f, H4>;   // δ
-  var rd: array<vec4f, H4>;   // R(δ)
+  var s: array<vec4f, HB>;    // act(a)
+  var ra: array<vec4f, HB>;   // R(a)
+  var bw: array<vec4f, HB>;   // b = W2 e
+  var dl: array<vec4f, HB>;   // δ
+  var rd: array<vec4f, HB>;   // R(δ)
   var e: array<f32, NO>;      // z, then e
   var re: array<f32, NO>;     // R(z), then R(e)
   ${rowForward}
+  ${rowLogits}
   if (has_dir) {
     ${rowDirection}
   }
@@ -301,15 +361,15 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
   if (pass_has_second_output() && p.out1 != OUT_NONE) {
     ${rowAccumulateSecond}
   }
-  return wu * loss;
+  return select(0.0, wu * loss, quad_lane == 0u);
 }
 
-// The output of one accumulator: the WG partials summed in thread order, delivered in this
+// The output of one accumulator: the QUADS partials summed in quad order, delivered in this
 // thread's coordinates (Slice layout). Call in uniform control flow.
 fn reduce_output(second: bool) -> Slice {
   workgroupBarrier();
   // The partials overwrite the point and the direction: every thread has copied them.
-  for (var c = 0u; c < NW; c++) { wg_part[tid * NW + c] = select(acc_p0[c], acc_p1[c], second); }
+  for (var c = 0u; c < NL; c++) { wg_part[quad * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
   workgroupBarrier();
   let d = problem_dim();
   var out = s_zero();
@@ -320,7 +380,7 @@ fn reduce_output(second: bool) -> Slice {
       if (q < d) {
         let at = padded_slot(q);
         var total = 0.0;
-        for (var t = 0u; t < WG; t++) { total += wg_part[t * NW + at.x][at.y]; }
+        for (var t = 0u; t < QUADS; t++) { total += wg_part[t * NW + at.x][at.y]; }
         v[l] = total;
       }
     }
@@ -331,21 +391,27 @@ fn reduce_output(second: bool) -> Slice {
   return out;
 }
 
-// One sweep over the pass's rows, WG at a time (process_row); acc0/acc1 receive the outputs
-// (acc1 only when p.out1 is set). Returns Σ_rows ℓ/rows when want_loss (a workgroup sum),
-// else 0. Call in uniform control flow.
+// One sweep over the pass's rows, QUADS at a time (process_row); acc0/acc1 receive the
+// outputs (acc1 only when p.out1 is set). Returns Σ_rows ℓ/rows when want_loss (a workgroup
+// sum), else 0. Call in uniform control flow.
 fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   workgroupBarrier();
-  for (var c = 0u; c < NW; c++) {
-    if (point_set) { pw[c] = wg_part[c]; }
-    if (dir_set) { pv[c] = wg_part[NW + c]; }
+  set_quad_roles();
+  for (var c = 0u; c < NL; c++) {
+    let at = shared_block(c);
+    if (point_set) { pw[c] = wg_part[at]; }
+    if (dir_set) { pv[c] = wg_part[NW + at]; }
     acc_p0[c] = vec4f(0.0);
     acc_p1[c] = vec4f(0.0);
+  }
+  for (var b = 0u; b < HB; b++) {
+    let first = 4u * (quad_lane * HB + b);
+    hidden_mask[b] = select(vec4f(0.0), vec4f(1.0), first + vec4u(0u, 1u, 2u, 3u) < vec4u(NH));
   }
   point_set = false;
   dir_set = false;
   var loss_part = 0.0;
-  for (var r0 = 0u; r0 < p.rows; r0 += WG) { loss_part += process_row(p, r0 + tid); }
+  for (var r0 = 0u; r0 < p.rows; r0 += QUADS) { loss_part += process_row(p, r0 + quad); }
   acc0 = reduce_output(false);
   acc1 = s_zero();
   if (pass_has_second_output() && p.out1 != OUT_NONE) { acc1 = reduce_output(true); }

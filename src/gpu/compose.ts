@@ -27,16 +27,18 @@ const PLACEHOLDER = /\$\{(\w+)\}/g;
 /**
  * Composes the prelude and `files` (in order) into one WGSL module.
  * `values` fills every `${name}`; a missing name is an error naming the file.
+ * `extensions` are enabled first (`enable subgroups;`), as WGSL requires.
  */
 export function composeShader(
   sources: ShaderSources,
   files: readonly string[],
   values: Readonly<Record<string, TemplateValue>>,
   label: string,
+  extensions: readonly string[] = [],
 ): ComposedShader {
   const order = [PRELUDE, ...files.filter((f) => f !== PRELUDE)];
-  const outLines: string[] = [];
-  const origins: SourceLocation[] = [];
+  const outLines = extensions.map((name) => `enable ${name};`);
+  const origins: SourceLocation[] = extensions.map((name, i) => ({ file: `(enable ${name})`, line: i + 1 }));
   order.forEach((file, fileIndex) => {
     const text = sources[file];
     if (text === undefined) throw new Error(`shader ${label}: no source "${file}" under shaders/`);

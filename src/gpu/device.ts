@@ -76,7 +76,13 @@ const REQUESTED_LIMITS = [
   'maxDynamicUniformBuffersPerPipelineLayout',
 ] as const;
 
-const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+/** Requested when the adapter has them: pass timing, and the network passes' quad sums. */
+const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as GPUFeatureName];
+
+export interface ContextOptions {
+  /** Optional features not to request, as on an adapter without them (tests of the fallbacks). */
+  withoutFeatures?: readonly GPUFeatureName[];
+}
 
 export class GpuContext {
   readonly device: GPUDevice;
@@ -103,7 +109,7 @@ export class GpuContext {
     });
   }
 
-  static async create(gpu: GPU, label = 'sam-sde'): Promise<GpuContext> {
+  static async create(gpu: GPU, label = 'sam-sde', options: ContextOptions = {}): Promise<GpuContext> {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) {
       throw new NoAdapterError(
@@ -116,7 +122,7 @@ export class GpuContext {
     for (const name of REQUESTED_LIMITS) {
       if (report.limits[name] !== undefined) requiredLimits[name] = report.limits[name];
     }
-    const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
+    const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f) && !options.withoutFeatures?.includes(f));
     const device = await adapter.requestDevice({ label, requiredLimits, requiredFeatures });
     return new GpuContext(device, report);
   }

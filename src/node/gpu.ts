@@ -4,7 +4,7 @@
 // the CPU Vulkan that Debian's chromium package ships.
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { GpuContext } from '../gpu/device.js';
+import { GpuContext, type ContextOptions } from '../gpu/device.js';
 import { setDawnPolling, type DawnPolling } from './dawnPolling.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -55,7 +55,7 @@ export interface NodeGpu {
   context: GpuContext;
   selection: DriverSelection;
   /** A second device on the same adapter, with empty pipeline caches (the bench times compiles). */
-  newContext(label: string): Promise<GpuContext>;
+  newContext(label: string, options?: ContextOptions): Promise<GpuContext>;
   /** Destroys the device and drops dawn.node's instance so that Node can exit. */
   destroy(): void;
 }
@@ -91,9 +91,9 @@ export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<No
   return {
     context,
     selection,
-    newContext: (label) => {
+    newContext: (label, options) => {
       if (!gpu) return Promise.reject(new Error('the Node GPU was destroyed'));
-      return GpuContext.create(gpu, label);
+      return GpuContext.create(gpu, label, options);
     },
     destroy() {
       context.destroy();

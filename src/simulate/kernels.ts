@@ -164,6 +164,11 @@ async function cachedProgram(ctx: GpuContext, shader: ComposedShader, problemInU
   return program;
 }
 
+/** The network program for this device (its workgroup memory, whether it has subgroups). */
+function networkShape(ctx: GpuContext, network: NetworkSpec) {
+  return workgroupProgramShape(network, ctx.device.limits.maxComputeWorkgroupStorageSize, ctx.device.features.has('subgroups'));
+}
+
 export class SimulationKernels {
   readonly problemBuffer: GPUBuffer;
   readonly problemInUniform: boolean;
@@ -199,9 +204,9 @@ export class SimulationKernels {
 
   static async create(ctx: GpuContext, sources: ShaderSources, problem: ProblemData): Promise<SimulationKernels> {
     if (problem.network) {
-      const shape = workgroupProgramShape(problem.network, ctx.device.limits.maxComputeWorkgroupStorageSize);
+      const shape = networkShape(ctx, problem.network);
       const shader = composeShader(sources, WORKGROUP_SHADER_FILES, workgroupTemplateValues(shape),
-        `SimulationKernels.network${shape.dimCapacity}`);
+        `SimulationKernels.network${shape.dimCapacity}`, shape.subgroups ? ['subgroups'] : []);
       const program = await cachedProgram(ctx, shader, false);
       return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
     }
@@ -254,7 +259,7 @@ export class SimulationKernels {
       // inner draws in place (shaders/dynamics_wg.wgsl) moved the limit from 19 to 30: the
       // Breast Cancer MLP (d = 930, 30 lane groups) now runs; a teacher-student network with
       // h = 168 (d = 1008, 32, the most the workgroup memory allows) still crashes. Refuse above 30.
-      const perThread = workgroupProgramShape(this.problem.network, this.ctx.device.limits.maxComputeWorkgroupStorageSize).blocksPerThread;
+      const perThread = networkShape(this.ctx, this.problem.network).blocksPerThread;
       if (perThread > SOFTWARE_SAM_SDE_MAX_BLOCKS) {
         throw new Error(`SAM-SDE on a network of dimension ${this.problem.dim} (${perThread} lane groups per thread) crashes the software `
           + `adapter (SwiftShader; at most ${SOFTWARE_SAM_SDE_MAX_BLOCKS} run): use a hardware GPU, a smaller network, or leave SAM-SDE out`);

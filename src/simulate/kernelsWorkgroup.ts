@@ -3,20 +3,28 @@
 // (shaders/problems/network.wgsl). This module sizes the program and generates the pass's
 // per-sample body for one network shape, and packs a network's data for its storage buffer.
 //
-// Why generated code: a software adapter (SwiftShader) runs the threads of a workgroup as the
-// lanes of CPU SIMD registers; a memory access whose address is not a compile-time constant
-// becomes a per-lane gather, while one with a constant index is a single load (a broadcast for
-// workgroup memory, a vector load for private arrays). The matrix products of a pass are
-// therefore written out with constant indices for the network's n_in, h and n_out; only the
-// loop over samples stays a loop. A real GPU compiler gets the same register-resident code.
+// How a pass divides the work: the workgroup's threads form quads (4 threads; the subgroup
+// quads where the device has subgroups), each quad takes one sample at a time and each thread
+// of the quad a quarter of the hidden units, holding only its own weights; the few sums over
+// hidden units (the logits and the R-op's) are quad sums (docs/architecture.md, "Network
+// passes"). Why generated code: a software adapter (SwiftShader) runs the threads of a
+// workgroup as the lanes of CPU SIMD registers; a memory access whose address is not a
+// compile-time constant becomes a per-lane gather, while one with a constant index is a
+// single load (a vector load for private arrays). A thread's matrix products are therefore
+// written out with constant indices for the network's n_in, its share of h and n_out; only
+// the loop over samples stays a loop. A real GPU compiler gets the same register-resident code.
 import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/network.js';
 
 /**
- * Threads per path: two SIMD groups of a software adapter. Few threads keep the reduction
- * short (WG partials per coordinate) and the copies of the point per thread cheap; enough of
- * them keep each thread's slice of the state (d/(4·WG) vec4) small.
+ * Threads per path: two SIMD groups of a software adapter, two quads. Few threads keep the
+ * end-of-pass reduction short and each thread's share of the weights large enough to amortise
+ * its copy; enough of them keep each thread's slice of the state (d/(4·WG) vec4) small.
  */
 export const PATH_WORKGROUP_SIZE = 8;
+/** Threads that share one sample of a pass (a subgroup quad). */
+export const QUAD_SIZE = 4;
+/** Samples a pass takes at once: one per quad. */
+export const QUADS = PATH_WORKGROUP_SIZE / QUAD_SIZE;
 /** The WGSL files of the layout, in composition order. */
 export const WORKGROUP_SHADER_FILES = [
   'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
@@ -31,32 +39,42 @@ export interface WorkgroupProgramShape {
   outputs: number;
   activation: number;
   loss: number;
-  /** Hidden units in blocks of four (vec4): H4 = ⌈h/4⌉. */
-  hiddenBlocks: number;
-  /** vec4 blocks of the padded weights: (n_in + n_out)·H4. */
+  /** Hidden units in blocks of four (vec4) held by each thread of a quad: HB = ⌈h/16⌉. */
+  laneBlocks: number;
+  /** vec4 blocks of hidden units, padded to the quad: HP4 = 4·HB. */
+  paddedBlocks: number;
+  /** vec4 blocks of the padded weights: (n_in + n_out)·HP4. */
   weightBlocks: number;
+  /** vec4 blocks of one thread's share of the weights: (n_in + n_out)·HB. */
+  laneWeightBlocks: number;
   /** Lane groups (vec4) per thread; the program serves d ≤ 4·WG·blocksPerThread. */
   blocksPerThread: number;
   dimCapacity: number;
-  /** Samples a pass takes at once (one per thread). */
+  /** Samples a pass takes at once (one per quad). */
   tileRows: number;
+  /** Quad sums through subgroup operations (else through workgroup memory and barriers). */
+  subgroups: boolean;
   workgroupBytes: number;
 }
 
 /**
  * The program of one network shape (n_in, h, n_out, activation, loss): compiled once per device
- * and shared by every data set of that shape. Throws when the padded weights and the
- * reduction's partials do not fit the adapter's workgroup memory, naming what would be needed.
+ * and shared by every data set of that shape. `subgroups`: the device has the feature. Throws
+ * when the padded weights and the reduction's partials do not fit the adapter's workgroup
+ * memory, naming what would be needed.
  */
-export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number): WorkgroupProgramShape {
+export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number, subgroups: boolean): WorkgroupProgramShape {
   const { inputs, hidden, outputs } = spec;
   const d = inputs * hidden + hidden * outputs;
-  const hiddenBlocks = Math.ceil(hidden / 4);
-  const weightBlocks = (inputs + outputs) * hiddenBlocks;
+  const laneBlocks = Math.ceil(hidden / (4 * QUAD_SIZE));
+  const paddedBlocks = QUAD_SIZE * laneBlocks;
+  const weightBlocks = (inputs + outputs) * paddedBlocks;
   const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
-  // Mirrors the var<workgroup> declarations: network.wgsl (wg_part), slice.wgsl (red,
+  // Mirrors the var<workgroup> declarations: network.wgsl (wg_part: the point and the
+  // direction, later the quads' partials; quad_red without subgroups), slice.wgsl (red,
   // red_total) and simulate_wg.wgsl (status_word).
-  const workgroupBytes = 16 * PATH_WORKGROUP_SIZE * weightBlocks + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
+  const workgroupBytes = 16 * Math.max(2, QUADS) * weightBlocks + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE)
+    + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
   if (workgroupBytes > maxWorkgroupBytes) {
     throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
       + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytes})`);
@@ -65,23 +83,29 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
     inputs, hidden, outputs,
     activation: ACTIVATION_CODES[spec.activation],
     loss: LOSS_CODES[spec.loss],
-    hiddenBlocks, weightBlocks, blocksPerThread,
+    laneBlocks, paddedBlocks, weightBlocks,
+    laneWeightBlocks: (inputs + outputs) * laneBlocks,
+    blocksPerThread,
     dimCapacity: 4 * PATH_WORKGROUP_SIZE * blocksPerThread,
-    tileRows: PATH_WORKGROUP_SIZE,
+    tileRows: QUADS,
+    subgroups,
     workgroupBytes,
   };
 }
 
-export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<string, number | string> {
+export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<string, number | string | boolean> {
   return {
     workgroupSize: PATH_WORKGROUP_SIZE,
     blocksPerThread: shape.blocksPerThread,
+    quadSize: QUAD_SIZE,
     netInputs: shape.inputs,
     netHidden: shape.hidden,
     netOutputs: shape.outputs,
-    netHiddenBlocks: shape.hiddenBlocks,
+    netLaneBlocks: shape.laneBlocks,
+    netPaddedBlocks: shape.paddedBlocks,
     netActivation: shape.activation,
     netLoss: shape.loss,
+    subgroups: shape.subgroups,
     ...rowCode(shape),
   };
 }
@@ -91,49 +115,76 @@ const sum = (terms: string[]): string => terms.join(' + ');
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
+ * Quad sums of scalar WGSL expressions, four to a vec4: statements that sum `terms[m]` over
+ * the quad into the variable `targets[m]` (declared by the caller).
+ */
+function quadSums(targets: string[], terms: string[]): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < terms.length; at += 4) {
+    const group = terms.slice(at, at + 4);
+    const name = `q${targets[at].replace(/\W/g, '')}`;
+    const padded = [...group, ...Array(4 - group.length).fill('0.0')];
+    out.push(`let ${name} = quad_sum(vec4f(${padded.join(', ')}));`);
+    group.forEach((_, m) => out.push(`${targets[at + m]} = ${name}[${m}];`));
+  }
+  return out;
+}
+
+/**
  * The generated parts of network.wgsl's process_row (docs/model.md §5; the formulas are those of
- * src/problems/network.ts): W1 block (i, b) at pw[i·H4 + b], W2 block (k, b) at
- * pw[n_in·H4 + k·H4 + b] (hidden units 4b..4b+3 of output k), likewise V in pv and the
- * accumulators acc_p0 / acc_p1 of the two outputs.
+ * src/problems/network.ts), for one thread's share of the hidden units (HB blocks of four): its
+ * W1 block (i, b) at pw[i·HB + b], W2 block (k, b) at pw[n_in·HB + k·HB + b] (its hidden units
+ * 4b..4b+3 of output k), likewise V in pv and the accumulators acc_p0 / acc_p1 of the two
+ * outputs. Sums over all hidden units (the logits, the R-op's R(z) and ‖s‖²) are quad sums.
  */
 function rowCode(shape: WorkgroupProgramShape): Record<string, string> {
-  const { inputs: ni, outputs: no, hiddenBlocks: h4 } = shape;
-  const blocks = range(h4);
-  const w1 = (i: number, b: number) => i * h4 + b;
-  const w2 = (k: number, b: number) => ni * h4 + k * h4 + b;
-  const tail = shape.hidden % 4;
-  // Padded hidden units (j ≥ h) get s = 0, so they add nothing anywhere.
-  const mask = (b: number) => (tail !== 0 && b === h4 - 1
-    ? ` * vec4f(${range(4).map((l) => (l < tail ? '1.0' : '0.0')).join(', ')})` : '');
+  const { inputs: ni, outputs: no, laneBlocks: hb } = shape;
+  const blocks = range(hb);
+  const outputs = range(no);
+  const w1 = (i: number, b: number) => i * hb + b;
+  const w2 = (k: number, b: number) => ni * hb + k * hb + b;
+  // Hidden units beyond h (the quad's padding) get s = 0, so they add nothing anywhere.
+  const padded = 4 * shape.paddedBlocks > shape.hidden;
+  const mask = (b: number) => (padded ? ` * hidden_mask[${b}]` : '');
   const lines = (parts: string[]) => parts.join('\n  ');
 
   const load = range(ni).map((i) => `let x${i} = net.values[row + ${i}u];`);
   const forward = blocks.map((b) => `s[${b}] = act4(${sum(range(ni).map((i) => `x${i} * pw[${w1(i, b)}]`))})${mask(b)};`);
-  const logits = range(no).map((k) => `e[${k}] = ${sum(blocks.map((b) => `dot(s[${b}], pw[${w2(k, b)}])`))};`);
+  const logits = quadSums(outputs.map((k) => `e[${k}]`), outputs.map((k) => sum(blocks.map((b) => `dot(s[${b}], pw[${w2(k, b)}])`))));
   const direction = blocks.map((b) => `ra[${b}] = ${sum(range(ni).map((i) => `x${i} * pv[${w1(i, b)}]`))};`);
   const delta = blocks.map((b) =>
-    `bw[${b}] = ${sum(range(no).map((k) => `pw[${w2(k, b)}] * e[${k}]`))}; dl[${b}] = bw[${b}] * act1_4(s[${b}]);`);
+    `bw[${b}] = ${sum(outputs.map((k) => `pw[${w2(k, b)}] * e[${k}]`))}; dl[${b}] = bw[${b}] * act1_4(s[${b}]);`);
   const rop = [
     ...blocks.map((b) => `ra[${b}] = select(ra[${b}], norm2 * dl[${b}] - ra[${b}], self_minus);`),
-    `let s2 = ${sum(blocks.map((b) => `dot(s[${b}], s[${b}])`))};`,
-    ...range(no).map((k) => `let fw${k} = ${sum(blocks.map((b) => `dot(act1_4(s[${b}]) * ra[${b}], pw[${w2(k, b)}])`))};`
-      + ` let fv${k} = ${sum(blocks.map((b) => `dot(s[${b}], pv[${w2(k, b)}])`))};`
-      + ` re[${k}] = select(fw${k} + fv${k}, fw${k} + s2 * e[${k}] - fv${k}, self_minus);`),
+    'var s2 = 0.0;',
+    ...outputs.map((k) => `var fw${k} = 0.0; var fv${k} = 0.0;`),
+    ...quadSums(
+      ['s2', ...outputs.flatMap((k) => [`fw${k}`, `fv${k}`])],
+      [
+        sum(blocks.map((b) => `dot(s[${b}], s[${b}])`)),
+        ...outputs.flatMap((k) => [
+          sum(blocks.map((b) => `dot(act1_4(s[${b}]) * ra[${b}], pw[${w2(k, b)}])`)),
+          sum(blocks.map((b) => `dot(s[${b}], pv[${w2(k, b)}])`)),
+        ]),
+      ],
+    ),
+    ...outputs.map((k) => `re[${k}] = select(fw${k} + fv${k}, fw${k} + s2 * e[${k}] - fv${k}, self_minus);`),
     'apply_curvature(&re, &e, y_at);',
-    `let e2 = ${sum(range(no).map((k) => `e[${k}] * e[${k}]`))};`,
-    ...blocks.map((b) => `{ let v2e = ${sum(range(no).map((k) => `pv[${w2(k, b)}] * e[${k}]`))};`
-      + ` let w2re = ${sum(range(no).map((k) => `pw[${w2(k, b)}] * re[${k}]`))};`
+    `let e2 = ${sum(outputs.map((k) => `e[${k}] * e[${k}]`))};`,
+    ...blocks.map((b) => `{ let v2e = ${sum(outputs.map((k) => `pv[${w2(k, b)}] * e[${k}]`))};`
+      + ` let w2re = ${sum(outputs.map((k) => `pw[${w2(k, b)}] * re[${k}]`))};`
       + ` let rb = select(v2e, s[${b}] * e2 - v2e, self_minus) + w2re;`
       + ` rd[${b}] = rb * act1_4(s[${b}]) + bw[${b}] * act2_4(s[${b}]) * ra[${b}]; }`),
   ];
   const accumulate = (o: number) => [
     ...blocks.map((b) => `let f${o}_${b} = w${o} * select(dl[${b}], rd[${b}], hvp${o});`),
-    ...range(no).map((k) => `let b${o}_${k} = w${o} * select(e[${k}], re[${k}], hvp${o}); let c${o}_${k} = select(0.0, w${o} * e[${k}], hvp${o});`),
+    ...outputs.map((k) => `let b${o}_${k} = w${o} * select(e[${k}], re[${k}], hvp${o}); let c${o}_${k} = select(0.0, w${o} * e[${k}], hvp${o});`),
     ...range(ni).flatMap((i) => blocks.map((b) => `acc_p${o}[${w1(i, b)}] += x${i} * f${o}_${b};`)),
-    ...range(no).flatMap((k) => blocks.map((b) => `acc_p${o}[${w2(k, b)}] += s[${b}] * b${o}_${k} + rs${b} * c${o}_${k};`)),
+    ...outputs.flatMap((k) => blocks.map((b) => `acc_p${o}[${w2(k, b)}] += s[${b}] * b${o}_${k} + rs${b} * c${o}_${k};`)),
   ];
   return {
-    rowForward: lines([...load, ...forward, ...logits]),
+    rowForward: lines([...load, ...forward]),
+    rowLogits: lines(logits),
     rowDirection: lines(direction),
     rowDelta: lines(delta),
     rowROp: lines(rop),

@@ -6,8 +6,8 @@ import type { GpuContext } from '../../src/gpu/device.js';
 
 export const sources = loadShaderSources();
 
-/** Acquires the GPU for this test file; every test body should run inside ctx.scoped(). */
-export function useGpu(): () => GpuContext {
+/** Acquires the GPU for this test file (its adapter, for further devices). */
+export function useNodeGpu(): () => NodeGpu {
   let gpu: NodeGpu | undefined;
   beforeAll(async () => {
     gpu = await acquireNodeGpu();
@@ -15,6 +15,12 @@ export function useGpu(): () => GpuContext {
   afterAll(() => gpu?.destroy());
   return () => {
     if (!gpu) throw new Error('GPU tier: no device was acquired (see the error of beforeAll)');
-    return gpu.context;
+    return gpu;
   };
+}
+
+/** Acquires the GPU for this test file; every test body should run inside ctx.scoped(). */
+export function useGpu(): () => GpuContext {
+  const gpu = useNodeGpu();
+  return () => gpu().context;
 }

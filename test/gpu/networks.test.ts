@@ -13,10 +13,11 @@ import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import { registerNodeDatasets } from '../../src/node/datasets.js';
-import { useGpu } from './context.js';
+import { useNodeGpu } from './context.js';
 import { runGpu as runGpuAllRho } from './helpers.js';
 
-const gpu = useGpu();
+const nodeGpu = useNodeGpu();
+const gpu = () => nodeGpu().context;
 beforeAll(() => registerNodeDatasets());
 
 const EVERY: Dynamics[] = [...ALGORITHMS, ...MODELS];
@@ -161,6 +162,34 @@ describe('noise mode B (mini-batches) on the GPU against the twin', () => {
         expect([...part.finals[name].state], name).toEqual([...whole.finals[name].state.subarray(0, 2 * dim)]);
       }
     });
+  });
+});
+
+describe('quad sums without subgroups (shaders/problems/network.wgsl)', () => {
+  // A device without the subgroups feature (as some browsers give) sums each quad's hidden
+  // units through workgroup memory: the same sums in the same order, so the same bits.
+  it('mode B mlp (Iris, h=20: padded quads), SAM, SAM-SDE, USAM-SDE, DNSAM-SDE: bit for bit the subgroup form', async () => {
+    const ctx = gpu();
+    const config = resolveConfig({
+      problem: { ...MLP_IRIS, hidden: 20 }, noise: { batchSize: 8 }, eta: 0.05, rho: 0.1, steps: 20, paths: 3, seed: 5,
+      samInner: 3, substeps: 2, recordEvery: 10, algorithms: ['SAM'], models: ['SAM-SDE', 'USAM-SDE', 'DNSAM-SDE'],
+    });
+    if (ctx.adapter.features.includes('subgroups')) expect(ctx.device.features.has('subgroups')).toBe(true);
+    const fallback = await nodeGpu().newContext('networks: no subgroups', { withoutFeatures: ['subgroups' as GPUFeatureName] });
+    try {
+      expect(fallback.device.features.has('subgroups')).toBe(false);
+      const withSubgroups = await ctx.scoped('networks: subgroups', () => runGpu(ctx, config));
+      const without = await fallback.scoped('networks: no subgroups', () => runGpu(fallback, config));
+      for (const name of ['SAM', 'SAM-SDE', 'USAM-SDE', 'DNSAM-SDE']) {
+        expect([...without.finals[name].state], name).toEqual([...withSubgroups.finals[name].state]);
+        expect(without.result.runs[0].series[name].loss.mean, name).toEqual(withSubgroups.result.runs[0].series[name].loss.mean);
+      }
+      // And both are the twin's paths (the subgroup form is checked against it above).
+      const twin = runTwin(config, 'SAM-SDE');
+      expect(worstStateError(without.finals['SAM-SDE'].state, twin, createProblemTwin(config.problem).dim)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      fallback.destroy();
+    }
   });
 });
 

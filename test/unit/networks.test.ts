@@ -223,25 +223,34 @@ describe('network configs (docs/model.md §5)', () => {
 describe('workgroup-per-path layout: program shape and data packing', () => {
   const spec = () => networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
 
-  it('d = 930: the padded weights (8 blocks of 4 hidden units) and their partials fit 32 KiB; one program per shape', () => {
-    const shape = workgroupProgramShape(spec(), 32768);
-    expect(shape.hiddenBlocks).toBe(8);
+  it('d = 930: the padded weights (a quad of threads, 2 blocks of 4 hidden units each) and their partials fit 32 KiB; one program per shape', () => {
+    const shape = workgroupProgramShape(spec(), 32768, true);
+    expect(shape.laneBlocks).toBe(2);
+    expect(shape.paddedBlocks).toBe(8);
     expect(shape.weightBlocks).toBe((30 + 1) * 8);
+    expect(shape.laneWeightBlocks).toBe((30 + 1) * 2);
     expect(shape.blocksPerThread).toBe(Math.ceil(930 / (4 * PATH_WORKGROUP_SIZE)));
     expect(shape.dimCapacity).toBeGreaterThanOrEqual(930);
     expect(shape.workgroupBytes).toBeLessThanOrEqual(32768);
-    expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE);
-    // The generated row code reads every weight at a constant index: W1 block (i, b) at i·H4 + b.
+    expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE / 4);
+    // The generated row code reads a thread's weights at constant indices: its W1 block (i, b)
+    // at i·HB + b, W2 block (0, b) at 30·HB + b; the logit is a quad sum.
     const values = workgroupTemplateValues(shape);
-    expect(values.rowForward).toContain('x29 * pw[239]');
-    expect(values.rowAccumulate).toContain('acc_p0[247] +=');
+    expect(values.rowForward).toContain('x29 * pw[59]');
+    expect(values.rowLogits).toContain('quad_sum(vec4f(dot(s[0], pw[60]) + dot(s[1], pw[61]), 0.0, 0.0, 0.0))');
+    expect(values.rowAccumulate).toContain('acc_p0[61] +=');
+    expect(values.rowAccumulate).not.toContain('acc_p0[62]');
+    // Without subgroups the quad sums go through workgroup memory (one vec4 per thread more).
+    const fallback = workgroupProgramShape(spec(), 32768, false);
+    expect(fallback.workgroupBytes).toBe(shape.workgroupBytes + 16 * PATH_WORKGROUP_SIZE);
+    expect(workgroupTemplateValues(fallback)).toEqual({ ...values, subgroups: false });
     // Networks of another shape get another program.
     const iris = networkSpec({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
-    expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768))).not.toEqual(values);
+    expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768, true))).not.toEqual(values);
   });
 
   it('a network that does not fit the workgroup memory is an error that says what it needs', () => {
-    expect(() => workgroupProgramShape(spec(), 16384)).toThrow(/dimension 930 .* does not fit the adapter's 16384 bytes of workgroup memory \(it needs \d+\)/);
+    expect(() => workgroupProgramShape(spec(), 4096, true)).toThrow(/dimension 930 .* does not fit the adapter's 4096 bytes of workgroup memory \(it needs \d+\)/);
   });
 
   it('packs the 16-word header, features, targets and squared row norms in f32', () => {
