@@ -14,7 +14,7 @@ import {
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
 /** Lane groups per thread up to which SAM-SDE's network kernel was seen to run on SwiftShader (see advance). */
-const SOFTWARE_SAM_SDE_MAX_BLOCKS = 30;
+const SOFTWARE_SAM_SDE_MAX_BLOCKS = 51;
 
 export interface ProblemData {
   kind: ProblemSpec['kind'];
@@ -256,9 +256,11 @@ export class SimulationKernels {
     if (name === 'SAM-SDE' && !modeB && this.ctx.adapter.isSoftware && this.problem.network) {
       // Known defect: this kernel dies with SIGSEGV in SwiftShader when each thread holds many
       // lane groups (most likely the invocation's stack, which grows with them). Writing the
-      // inner draws in place (shaders/dynamics_wg.wgsl) moved the limit from 19 to 30: the
-      // Breast Cancer MLP (d = 930, 30 lane groups) now runs; a teacher-student network with
-      // h = 168 (d = 1008, 32, the most the workgroup memory allows) still crashes. Refuse above 30.
+      // inner draws in place (shaders/dynamics_wg.wgsl) moved the limit from 19 to 30, and
+      // holding only a quarter of the weights per thread (the quad passes of
+      // shaders/problems/network.wgsl) from 30 to 51: teacher-student h = 272 (d = 1632, 51)
+      // and the Breast Cancer MLP with h = 52 (d = 1612, 51) run; teacher-student h = 288
+      // (d = 1728, 54) crashes. Refuse above 51.
       const perThread = networkShape(this.ctx, this.problem.network).blocksPerThread;
       if (perThread > SOFTWARE_SAM_SDE_MAX_BLOCKS) {
         throw new Error(`SAM-SDE on a network of dimension ${this.problem.dim} (${perThread} lane groups per thread) crashes the software `
