@@ -4,20 +4,21 @@
 // row-major) at x[i·h + j], then W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
 //
 // One problem_pass() sweeps the pass's rows (all samples, or a mini-batch drawn with
-// replacement). The workgroup's threads form QUADS quads of four; quad q takes rows q,
-// q + QUADS, … and each of its threads a quarter of the hidden units (HB blocks of four),
+// replacement). The workgroup's threads form ROW_GROUPS groups of G = ROW_THREADS (1, 2 or
+// 4, chosen per shape by src/simulate/kernelsWorkgroup.ts); group g takes rows g,
+// g + ROW_GROUPS, … and each of its threads 1/G of the hidden units (HB blocks of four),
 // holding only its own share of the weights (pw), of the direction (pv) and of the
-// accumulators (acc_p0, acc_p1: private memory). For each row the quad runs, in one go and
+// accumulators (acc_p0, acc_p1: private memory). For each row the group runs, in one go and
 // sharing the activations, the forward pass, the backward pass and its R-op along the
 // direction V (forward mode over the hand-written backward pass); the only sums over hidden
-// units (the logits, R(z) and ‖s‖²) are quad sums: subgroup quad operations where the device
+// units (the logits, R(z) and ‖s‖²) are group sums: subgroup quad operations where the device
 // has subgroups, workgroup memory and barriers where not (the same sums in the same order,
-// so the same bits). At the end of the pass the QUADS partials of every coordinate are summed
-// in quad order through workgroup memory. Globally the weights are padded to HP4 = 4·HB
-// blocks of four hidden units: W1 block (i, b) at i·HP4 + b, W2 block (k, b) at
-// W2_AT + k·HP4 + b; thread h of a quad holds blocks h·HB … h·HB + HB − 1. The per-row code is
-// generated for the network's shape (src/simulate/kernelsWorkgroup.ts) so that every weight
-// and accumulator access has a constant index.
+// so the same bits). At the end of the pass the ROW_GROUPS partials of every coordinate are
+// summed in group order through workgroup memory. Globally the weights are padded to
+// HP4 = G·HB blocks of four hidden units: W1 block (i, b) at i·HP4 + b, W2 block (k, b) at
+// W2_AT + k·HP4 + b; thread h of a group holds blocks h·HB … h·HB + HB − 1. The per-row code
+// is generated for the network's shape so that every weight and accumulator access has a
+// constant index.
 // The data terms only: the callers add the weight decay where the weights sum to one.
 // Up to two outputs per pass, each a gradient or an HVP, weighted 1/rows or by ζ_n − ζ̄
 // (mode B's per-sample noise weights, docs/model.md §3).
@@ -29,7 +30,7 @@ struct NetHeader {
   samples: u32,
   activation: u32,   // 0 linear, 1 sigmoid
   loss: u32,         // 0 softmax cross-entropy, 1 logistic (y = ±1), 2 squared
-  tile_rows: u32,    // rows a pass takes at once (one per quad)
+  tile_rows: u32,    // rows a pass takes at once (one per row group)
   dim: u32,
   x_at: u32,         // offsets in `values`: features (N × n_in), targets (N × n_out),
   target_at: u32,    // and ‖x_n‖² (N)
@@ -52,7 +53,7 @@ struct NetData {
 const NI: u32 = ${netInputs}u;
 const NH: u32 = ${netHidden}u;
 const NO: u32 = ${netOutputs}u;
-/** Blocks of four hidden units per thread of a quad, and in all (padded). */
+/** Blocks of four hidden units per thread of a row group, and in all (padded). */
 const HB: u32 = ${netLaneBlocks}u;
 const HP4: u32 = ${netPaddedBlocks}u;
 const ACTIVATION: u32 = ${netActivation}u;
@@ -61,8 +62,9 @@ const W2_AT: u32 = NI * HP4;
 /** vec4 blocks of the padded weights, and of one thread's share. */
 const NW: u32 = (NI + NO) * HP4;
 const NL: u32 = (NI + NO) * HB;
-const QUAD: u32 = ${quadSize}u;
-const QUADS: u32 = WG / QUAD;
+/** Threads that share a row (G), and the row groups of the workgroup. */
+const ROW_THREADS: u32 = ${rowThreads}u;
+const ROW_GROUPS: u32 = WG / ROW_THREADS;
 
 const DIR_NONE: u32 = 0u;
 const DIR_SHARED: u32 = 1u;       // V_n = V (set by problem_set_dir)
@@ -89,10 +91,10 @@ struct PassSpec {
 }
 
 // The point (blocks 0..NW−1) and the direction (NW..2NW−1) of the next pass, then the pass's
-// partials (quad q's block c at q·NW + c): one array, since the pass copies the point and
-// the direction to each thread's private memory before it writes partials.
+// partials (row group g's block c at g·NW + c): one array, since the pass copies the point
+// and the direction to each thread's private memory before it writes partials.
 // Zero-initialised (WGSL): the padding (hidden units ≥ h) is never written and stays 0.
-var<workgroup> wg_part: array<vec4f, max(2u, QUADS) * NW>;
+var<workgroup> wg_part: array<vec4f, max(2u, ROW_GROUPS) * NW>;
 /**
  * Each thread's copies of its share of the point and the direction, read in the loop over
  * rows. On a software adapter every workgroup-memory access is a per-lane gather while a
@@ -101,11 +103,11 @@ var<workgroup> wg_part: array<vec4f, max(2u, QUADS) * NW>;
  */
 var<private> pw: array<vec4f, NL>;
 var<private> pv: array<vec4f, NL>;
-/** 1 for this thread's hidden units below h, 0 for the quad's padding. */
+/** 1 for this thread's hidden units below h, 0 for the padding. */
 var<private> hidden_mask: array<vec4f, HB>;
-/** This thread's place in its quad (its hidden units) and its quad (its rows); set per pass. */
-var<private> quad_lane: u32;
-var<private> quad: u32;
+/** This thread's place in its row group (its hidden units) and its group (its rows); set per pass. */
+var<private> row_lane: u32;
+var<private> row_group: u32;
 /**
  * A point or a direction was set since the last pass (uniform). A pass without a new point
  * (a dynamics' second HVP at the same x) keeps the copy it has: wg_part no longer holds it.
@@ -113,7 +115,7 @@ var<private> quad: u32;
 var<private> point_set: bool;
 var<private> dir_set: bool;
 
-/** This thread's sums over its quad's rows, its share of the weights. */
+/** This thread's sums over its group's rows, its share of the weights. */
 var<private> acc_p0: array<vec4f, NL>;
 var<private> acc_p1: array<vec4f, NL>;
 /** The pass outputs, this thread's coordinates. */
@@ -152,40 +154,52 @@ fn padded_slot(q: u32) -> vec2u {
 // Where this thread's block c (its share: c = row·HB + lb) lives in the padded layout.
 fn shared_block(c: u32) -> u32 {
   let row = c / HB;
-  return row * HP4 + quad_lane * HB + (c - row * HB);
+  return row * HP4 + row_lane * HB + (c - row * HB);
 }
 
 #if ${subgroups}
-// Quad sums through the subgroup's quads (invocations 4m..4m+3 of a subgroup). The roles come
-// from the quad operations themselves, so no assumption ties subgroup invocations to
-// local_invocation_index: the lane is where this thread's index sits among its quad's, the
-// quad is 0 for the one holding thread 0 (QUADS = 2).
-fn set_quad_roles() {
+// Row groups of 2 or 4 are pairs or whole quads of a subgroup (invocations 4m..4m+3). The
+// roles come from the quad operations themselves, so no assumption ties subgroup invocations
+// to local_invocation_index: the quad lane is where this thread's index sits among its quad's,
+// the quad is 0 for the one holding thread 0 (WG = 8: two quads).
+fn set_row_roles() {
+  if (ROW_THREADS == 1u) {
+    row_lane = 0u;
+    row_group = tid;
+    return;
+  }
   let first = min(min(quadBroadcast(tid, 0u), quadBroadcast(tid, 1u)), min(quadBroadcast(tid, 2u), quadBroadcast(tid, 3u)));
-  quad_lane = select(select(select(3u, 2u, quadBroadcast(tid, 2u) == tid), 1u, quadBroadcast(tid, 1u) == tid), 0u,
+  let lane = select(select(select(3u, 2u, quadBroadcast(tid, 2u) == tid), 1u, quadBroadcast(tid, 1u) == tid), 0u,
     quadBroadcast(tid, 0u) == tid);
-  quad = select(1u, 0u, first == 0u);
+  let quad = select(1u, 0u, first == 0u);
+  row_lane = lane % ROW_THREADS;
+  row_group = quad * (4u / ROW_THREADS) + lane / ROW_THREADS;
 }
 
-// (v0 + v1) + (v2 + v3) on every lane (addition commutes, so all four agree bit for bit).
-fn quad_sum(v: vec4f) -> vec4f {
+// v0 + v1 for pairs, (v0 + v1) + (v2 + v3) for quads, on every lane (addition commutes, so
+// all lanes agree bit for bit).
+fn row_sum(v: vec4f) -> vec4f {
+  if (ROW_THREADS == 1u) { return v; }
   let pair = v + quadSwapX(v);
+  if (ROW_THREADS == 2u) { return pair; }
   return pair + quadSwapY(pair);
 }
 #else
-var<workgroup> quad_red: array<vec4f, WG>;
+var<workgroup> row_red: array<vec4f, WG>;
 
-fn set_quad_roles() {
-  quad_lane = tid % QUAD;
-  quad = tid / QUAD;
+fn set_row_roles() {
+  row_lane = tid % ROW_THREADS;
+  row_group = tid / ROW_THREADS;
 }
 
-// The same sum as the subgroup form's, through workgroup memory. Call in uniform control flow.
-fn quad_sum(v: vec4f) -> vec4f {
-  quad_red[tid] = v;
+// The same sums as the subgroup form's, through workgroup memory. Call in uniform control flow.
+fn row_sum(v: vec4f) -> vec4f {
+  if (ROW_THREADS == 1u) { return v; }
+  row_red[tid] = v;
   workgroupBarrier();
-  let base = quad * QUAD;
-  let total = (quad_red[base] + quad_red[base + 1u]) + (quad_red[base + 2u] + quad_red[base + 3u]);
+  let base = row_group * ROW_THREADS;
+  var total = row_red[base] + row_red[base + 1u];
+  if (ROW_THREADS == 4u) { total += row_red[base + 2u] + row_red[base + 3u]; }
   workgroupBarrier();
   return total;
 }
@@ -321,8 +335,8 @@ fn apply_curvature(re: ptr<function, array<f32, NO>>, e: ptr<function, array<f32
 // R(b) = V2 e + W2 R(e) (self-minus: s‖e‖² − V2 e + W2 R(e)), R(δ) = R(b) act'(a) + b act''(a) R(a).
 // Output o adds ω x_n ⊗ δ (gradient) or ω x_n ⊗ R(δ) (HVP) to W1, and ω s ⊗ e (gradient) or
 // ω (s ⊗ R(e) + R(s) ⊗ e) (HVP) to W2. Returns the row's weighted loss.
-// Every thread of the quad runs it for the same row, each for its share of the hidden units;
-// the row's loss counts once (lane 0).
+// Every thread of the row group runs it for the same row, each for its share of the hidden
+// units; the row's loss counts once (lane 0).
 fn process_row(p: PassSpec, r: u32) -> f32 {
   let has_dir = pass_has_directions() && p.direction != DIR_NONE;
   let self_minus = MODE_B && has_dir && p.direction == DIR_SELF_MINUS;
@@ -361,15 +375,15 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
   if (pass_has_second_output() && p.out1 != OUT_NONE) {
     ${rowAccumulateSecond}
   }
-  return select(0.0, wu * loss, quad_lane == 0u);
+  return select(0.0, wu * loss, row_lane == 0u);
 }
 
-// The output of one accumulator: the QUADS partials summed in quad order, delivered in this
+// The output of one accumulator: the ROW_GROUPS partials summed in group order, delivered in this
 // thread's coordinates (Slice layout). Call in uniform control flow.
 fn reduce_output(second: bool) -> Slice {
   workgroupBarrier();
   // The partials overwrite the point and the direction: every thread has copied them.
-  for (var c = 0u; c < NL; c++) { wg_part[quad * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
+  for (var c = 0u; c < NL; c++) { wg_part[row_group * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
   workgroupBarrier();
   let d = problem_dim();
   var out = s_zero();
@@ -380,7 +394,7 @@ fn reduce_output(second: bool) -> Slice {
       if (q < d) {
         let at = padded_slot(q);
         var total = 0.0;
-        for (var t = 0u; t < QUADS; t++) { total += wg_part[t * NW + at.x][at.y]; }
+        for (var t = 0u; t < ROW_GROUPS; t++) { total += wg_part[t * NW + at.x][at.y]; }
         v[l] = total;
       }
     }
@@ -391,12 +405,12 @@ fn reduce_output(second: bool) -> Slice {
   return out;
 }
 
-// One sweep over the pass's rows, QUADS at a time (process_row); acc0/acc1 receive the
+// One sweep over the pass's rows, ROW_GROUPS at a time (process_row); acc0/acc1 receive the
 // outputs (acc1 only when p.out1 is set). Returns Σ_rows ℓ/rows when want_loss (a workgroup
 // sum), else 0. Call in uniform control flow.
 fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   workgroupBarrier();
-  set_quad_roles();
+  set_row_roles();
   for (var c = 0u; c < NL; c++) {
     let at = shared_block(c);
     if (point_set) { pw[c] = wg_part[at]; }
@@ -405,13 +419,13 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
     acc_p1[c] = vec4f(0.0);
   }
   for (var b = 0u; b < HB; b++) {
-    let first = 4u * (quad_lane * HB + b);
+    let first = 4u * (row_lane * HB + b);
     hidden_mask[b] = select(vec4f(0.0), vec4f(1.0), first + vec4u(0u, 1u, 2u, 3u) < vec4u(NH));
   }
   point_set = false;
   dir_set = false;
   var loss_part = 0.0;
-  for (var r0 = 0u; r0 < p.rows; r0 += QUADS) { loss_part += process_row(p, r0 + quad); }
+  for (var r0 = 0u; r0 < p.rows; r0 += ROW_GROUPS) { loss_part += process_row(p, r0 + row_group); }
   acc0 = reduce_output(false);
   acc1 = s_zero();
   if (pass_has_second_output() && p.out1 != OUT_NONE) { acc1 = reduce_output(true); }

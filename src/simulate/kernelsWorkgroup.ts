@@ -3,11 +3,11 @@
 // (shaders/problems/network.wgsl). This module sizes the program and generates the pass's
 // per-sample body for one network shape, and packs a network's data for its storage buffer.
 //
-// How a pass divides the work: the workgroup's threads form quads (4 threads; the subgroup
-// quads where the device has subgroups), each quad takes one sample at a time and each thread
-// of the quad a quarter of the hidden units, holding only its own weights; the few sums over
-// hidden units (the logits and the R-op's) are quad sums (docs/architecture.md, "Network
-// passes"). Why generated code: a software adapter (SwiftShader) runs the threads of a
+// How a pass divides the work: the workgroup's threads form row groups of G = 1, 2 or 4
+// threads (pairs or quads of a subgroup where the device has subgroups); a group takes one
+// sample at a time and each of its threads 1/G of the hidden units, holding only its own
+// weights; the few sums over hidden units (the logits and the R-op's) are group sums
+// (docs/architecture.md, "Network passes"). Why generated code: a software adapter (SwiftShader) runs the threads of a
 // workgroup as the lanes of CPU SIMD registers; a memory access whose address is not a
 // compile-time constant becomes a per-lane gather, while one with a constant index is a
 // single load (a vector load for private arrays). A thread's matrix products are therefore
@@ -16,15 +16,20 @@
 import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/network.js';
 
 /**
- * Threads per path: two SIMD groups of a software adapter, two quads. Few threads keep the
- * end-of-pass reduction short and each thread's share of the weights large enough to amortise
- * its copy; enough of them keep each thread's slice of the state (d/(4·WG) vec4) small.
+ * Threads per path: two SIMD groups of a software adapter, two subgroup quads. Few threads
+ * keep the end-of-pass reduction short and each thread's share of the weights large enough to
+ * amortise its copy; enough of them keep each thread's slice of the state (d/(4·WG) vec4) small.
  */
 export const PATH_WORKGROUP_SIZE = 8;
-/** Threads that share one sample of a pass (a subgroup quad). */
-export const QUAD_SIZE = 4;
-/** Samples a pass takes at once: one per quad. */
-export const QUADS = PATH_WORKGROUP_SIZE / QUAD_SIZE;
+/**
+ * The most vec4 blocks of weights a thread's per-row code covers when a shape allows:
+ * G threads share a row when one thread's share, (n_in + n_out)·⌈h/(4G)⌉ blocks, would exceed
+ * it with fewer. The code's length sets the compile time (~0.02 s per block on SwiftShader);
+ * sharing a row costs each thread the row's features and overhead, which for small networks
+ * (Iris, 35 blocks) outweighs the shorter code (docs/architecture.md, "Network passes").
+ */
+export const ROW_CODE_BLOCKS = 64;
+const ROW_THREAD_CHOICES = [1, 2, 4];
 /** The WGSL files of the layout, in composition order. */
 export const WORKGROUP_SHADER_FILES = [
   'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
@@ -39,9 +44,11 @@ export interface WorkgroupProgramShape {
   outputs: number;
   activation: number;
   loss: number;
-  /** Hidden units in blocks of four (vec4) held by each thread of a quad: HB = ⌈h/16⌉. */
+  /** Threads that share a row (G: 1, 2 or 4). */
+  rowThreads: number;
+  /** Hidden units in blocks of four (vec4) held by each thread of a row group: HB = ⌈h/(4G)⌉. */
   laneBlocks: number;
-  /** vec4 blocks of hidden units, padded to the quad: HP4 = 4·HB. */
+  /** vec4 blocks of hidden units, padded to the group: HP4 = G·HB. */
   paddedBlocks: number;
   /** vec4 blocks of the padded weights: (n_in + n_out)·HP4. */
   weightBlocks: number;
@@ -50,9 +57,9 @@ export interface WorkgroupProgramShape {
   /** Lane groups (vec4) per thread; the program serves d ≤ 4·WG·blocksPerThread. */
   blocksPerThread: number;
   dimCapacity: number;
-  /** Samples a pass takes at once (one per quad). */
+  /** Samples a pass takes at once (one per row group). */
   tileRows: number;
-  /** Quad sums through subgroup operations (else through workgroup memory and barriers). */
+  /** Group sums through subgroup operations (else through workgroup memory and barriers). */
   subgroups: boolean;
   workgroupBytes: number;
 }
@@ -66,14 +73,18 @@ export interface WorkgroupProgramShape {
 export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number, subgroups: boolean): WorkgroupProgramShape {
   const { inputs, hidden, outputs } = spec;
   const d = inputs * hidden + hidden * outputs;
-  const laneBlocks = Math.ceil(hidden / (4 * QUAD_SIZE));
-  const paddedBlocks = QUAD_SIZE * laneBlocks;
+  const hiddenBlocks = Math.ceil(hidden / 4);
+  const rowThreads = ROW_THREAD_CHOICES.find((g) => (inputs + outputs) * Math.ceil(hiddenBlocks / g) <= ROW_CODE_BLOCKS)
+    ?? ROW_THREAD_CHOICES[ROW_THREAD_CHOICES.length - 1];
+  const rowGroups = PATH_WORKGROUP_SIZE / rowThreads;
+  const laneBlocks = Math.ceil(hiddenBlocks / rowThreads);
+  const paddedBlocks = rowThreads * laneBlocks;
   const weightBlocks = (inputs + outputs) * paddedBlocks;
   const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
   // Mirrors the var<workgroup> declarations: network.wgsl (wg_part: the point and the
-  // direction, later the quads' partials; quad_red without subgroups), slice.wgsl (red,
+  // direction, later the groups' partials; row_red without subgroups), slice.wgsl (red,
   // red_total) and simulate_wg.wgsl (status_word).
-  const workgroupBytes = 16 * Math.max(2, QUADS) * weightBlocks + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE)
+  const workgroupBytes = 16 * Math.max(2, rowGroups) * weightBlocks + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE)
     + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
   if (workgroupBytes > maxWorkgroupBytes) {
     throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
@@ -83,11 +94,11 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
     inputs, hidden, outputs,
     activation: ACTIVATION_CODES[spec.activation],
     loss: LOSS_CODES[spec.loss],
-    laneBlocks, paddedBlocks, weightBlocks,
+    rowThreads, laneBlocks, paddedBlocks, weightBlocks,
     laneWeightBlocks: (inputs + outputs) * laneBlocks,
     blocksPerThread,
     dimCapacity: 4 * PATH_WORKGROUP_SIZE * blocksPerThread,
-    tileRows: QUADS,
+    tileRows: rowGroups,
     subgroups,
     workgroupBytes,
   };
@@ -97,7 +108,7 @@ export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<st
   return {
     workgroupSize: PATH_WORKGROUP_SIZE,
     blocksPerThread: shape.blocksPerThread,
-    quadSize: QUAD_SIZE,
+    rowThreads: shape.rowThreads,
     netInputs: shape.inputs,
     netHidden: shape.hidden,
     netOutputs: shape.outputs,
@@ -115,16 +126,16 @@ const sum = (terms: string[]): string => terms.join(' + ');
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
- * Quad sums of scalar WGSL expressions, four to a vec4: statements that sum `terms[m]` over
- * the quad into the variable `targets[m]` (declared by the caller).
+ * Row-group sums of scalar WGSL expressions, four to a vec4: statements that sum `terms[m]`
+ * over the group into the variable `targets[m]` (declared by the caller).
  */
-function quadSums(targets: string[], terms: string[]): string[] {
+function groupSums(targets: string[], terms: string[]): string[] {
   const out: string[] = [];
   for (let at = 0; at < terms.length; at += 4) {
     const group = terms.slice(at, at + 4);
     const name = `q${targets[at].replace(/\W/g, '')}`;
     const padded = [...group, ...Array(4 - group.length).fill('0.0')];
-    out.push(`let ${name} = quad_sum(vec4f(${padded.join(', ')}));`);
+    out.push(`let ${name} = row_sum(vec4f(${padded.join(', ')}));`);
     group.forEach((_, m) => out.push(`${targets[at + m]} = ${name}[${m}];`));
   }
   return out;
@@ -135,7 +146,7 @@ function quadSums(targets: string[], terms: string[]): string[] {
  * src/problems/network.ts), for one thread's share of the hidden units (HB blocks of four): its
  * W1 block (i, b) at pw[i·HB + b], W2 block (k, b) at pw[n_in·HB + k·HB + b] (its hidden units
  * 4b..4b+3 of output k), likewise V in pv and the accumulators acc_p0 / acc_p1 of the two
- * outputs. Sums over all hidden units (the logits, the R-op's R(z) and ‖s‖²) are quad sums.
+ * outputs. Sums over all hidden units (the logits, the R-op's R(z) and ‖s‖²) are group sums.
  */
 function rowCode(shape: WorkgroupProgramShape): Record<string, string> {
   const { inputs: ni, outputs: no, laneBlocks: hb } = shape;
@@ -143,14 +154,14 @@ function rowCode(shape: WorkgroupProgramShape): Record<string, string> {
   const outputs = range(no);
   const w1 = (i: number, b: number) => i * hb + b;
   const w2 = (k: number, b: number) => ni * hb + k * hb + b;
-  // Hidden units beyond h (the quad's padding) get s = 0, so they add nothing anywhere.
+  // Hidden units beyond h (the group's padding) get s = 0, so they add nothing anywhere.
   const padded = 4 * shape.paddedBlocks > shape.hidden;
   const mask = (b: number) => (padded ? ` * hidden_mask[${b}]` : '');
   const lines = (parts: string[]) => parts.join('\n  ');
 
   const load = range(ni).map((i) => `let x${i} = net.values[row + ${i}u];`);
   const forward = blocks.map((b) => `s[${b}] = act4(${sum(range(ni).map((i) => `x${i} * pw[${w1(i, b)}]`))})${mask(b)};`);
-  const logits = quadSums(outputs.map((k) => `e[${k}]`), outputs.map((k) => sum(blocks.map((b) => `dot(s[${b}], pw[${w2(k, b)}])`))));
+  const logits = groupSums(outputs.map((k) => `e[${k}]`), outputs.map((k) => sum(blocks.map((b) => `dot(s[${b}], pw[${w2(k, b)}])`))));
   const direction = blocks.map((b) => `ra[${b}] = ${sum(range(ni).map((i) => `x${i} * pv[${w1(i, b)}]`))};`);
   const delta = blocks.map((b) =>
     `bw[${b}] = ${sum(outputs.map((k) => `pw[${w2(k, b)}] * e[${k}]`))}; dl[${b}] = bw[${b}] * act1_4(s[${b}]);`);
@@ -158,7 +169,7 @@ function rowCode(shape: WorkgroupProgramShape): Record<string, string> {
     ...blocks.map((b) => `ra[${b}] = select(ra[${b}], norm2 * dl[${b}] - ra[${b}], self_minus);`),
     'var s2 = 0.0;',
     ...outputs.map((k) => `var fw${k} = 0.0; var fv${k} = 0.0;`),
-    ...quadSums(
+    ...groupSums(
       ['s2', ...outputs.flatMap((k) => [`fw${k}`, `fv${k}`])],
       [
         sum(blocks.map((b) => `dot(s[${b}], s[${b}])`)),

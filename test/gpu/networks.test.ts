@@ -9,7 +9,8 @@ import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics, type Observable } from '../../src/dynamics/names.js';
 import type { TwinPathResult } from '../../src/dynamics/twin.js';
-import { createProblemTwin, initialPoint } from '../../src/problems/index.js';
+import { createProblemTwin, initialPoint, networkSpec } from '../../src/problems/index.js';
+import { workgroupProgramShape } from '../../src/simulate/kernelsWorkgroup.js';
 import type { SimulationResult } from '../../src/simulate/result.js';
 import { runTwinPaths } from '../../src/simulate/twinRuns.js';
 import { registerNodeDatasets } from '../../src/node/datasets.js';
@@ -165,32 +166,42 @@ describe('noise mode B (mini-batches) on the GPU against the twin', () => {
   });
 });
 
-describe('quad sums without subgroups (shaders/problems/network.wgsl)', () => {
-  // A device without the subgroups feature (as some browsers give) sums each quad's hidden
-  // units through workgroup memory: the same sums in the same order, so the same bits.
-  it('mode B mlp (Iris, h=20: padded quads), SAM, SAM-SDE, USAM-SDE, DNSAM-SDE: bit for bit the subgroup form', async () => {
-    const ctx = gpu();
-    const config = resolveConfig({
-      problem: { ...MLP_IRIS, hidden: 20 }, noise: { batchSize: 8 }, eta: 0.05, rho: 0.1, steps: 20, paths: 3, seed: 5,
-      samInner: 3, substeps: 2, recordEvery: 10, algorithms: ['SAM'], models: ['SAM-SDE', 'USAM-SDE', 'DNSAM-SDE'],
-    });
-    if (ctx.adapter.features.includes('subgroups')) expect(ctx.device.features.has('subgroups')).toBe(true);
-    const fallback = await nodeGpu().newContext('networks: no subgroups', { withoutFeatures: ['subgroups' as GPUFeatureName] });
-    try {
-      expect(fallback.device.features.has('subgroups')).toBe(false);
-      const withSubgroups = await ctx.scoped('networks: subgroups', () => runGpu(ctx, config));
-      const without = await fallback.scoped('networks: no subgroups', () => runGpu(fallback, config));
-      for (const name of ['SAM', 'SAM-SDE', 'USAM-SDE', 'DNSAM-SDE']) {
-        expect([...without.finals[name].state], name).toEqual([...withSubgroups.finals[name].state]);
-        expect(without.result.runs[0].series[name].loss.mean, name).toEqual(withSubgroups.result.runs[0].series[name].loss.mean);
+describe('row groups without subgroups (shaders/problems/network.wgsl)', () => {
+  // A device without the subgroups feature (as some browsers give) sums each row group's
+  // hidden units through workgroup memory: the same sums in the same order, so the same bits.
+  // Mode B: batches, ζ weights, self-minus directions and second outputs.
+  const cases = [
+    { name: 'pairs: Iris h=60 (hidden units padded to 64)', problem: { ...MLP_IRIS, hidden: 60 }, threads: 2, models: ['SAM-SDE', 'USAM-SDE', 'DNSAM-SDE'] },
+    { name: 'quads: Breast Cancer h=30 (padded to 32)', problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 }, threads: 4, models: ['SAM-SDE', 'USAM-SDE'] },
+  ];
+  for (const { name, problem, threads, models } of cases) {
+    it(`${name}: SAM and ${models.join(', ')}, bit for bit the subgroup form, and the twin's paths`, async () => {
+      const ctx = gpu();
+      const config = resolveConfig({
+        problem, noise: { batchSize: 8 }, eta: 0.05, rho: 0.1, steps: 10, paths: 2, seed: 5,
+        samInner: 3, substeps: 2, recordEvery: 5, algorithms: ['SAM'], models,
+      });
+      const spec = networkSpec(config.problem as Parameters<typeof networkSpec>[0]);
+      expect(workgroupProgramShape(spec, ctx.device.limits.maxComputeWorkgroupStorageSize, true).rowThreads).toBe(threads);
+      if (ctx.adapter.features.includes('subgroups')) expect(ctx.device.features.has('subgroups')).toBe(true);
+      const fallback = await nodeGpu().newContext('networks: no subgroups', { withoutFeatures: ['subgroups' as GPUFeatureName] });
+      try {
+        expect(fallback.device.features.has('subgroups')).toBe(false);
+        const withSubgroups = await ctx.scoped('networks: subgroups', () => runGpu(ctx, config));
+        const without = await fallback.scoped('networks: no subgroups', () => runGpu(fallback, config));
+        for (const dynamics of ['SAM', ...models]) {
+          expect([...without.finals[dynamics].state], dynamics).toEqual([...withSubgroups.finals[dynamics].state]);
+          expect(without.result.runs[0].series[dynamics].loss.mean, dynamics).toEqual(withSubgroups.result.runs[0].series[dynamics].loss.mean);
+        }
+        const dim = createProblemTwin(config.problem).dim;
+        for (const dynamics of ['SAM', ...models] as Dynamics[]) {
+          expect(worstStateError(without.finals[dynamics].state, runTwin(config, dynamics), dim), dynamics).toBeLessThanOrEqual(1e-5);
+        }
+      } finally {
+        fallback.destroy();
       }
-      // And both are the twin's paths (the subgroup form is checked against it above).
-      const twin = runTwin(config, 'SAM-SDE');
-      expect(worstStateError(without.finals['SAM-SDE'].state, twin, createProblemTwin(config.problem).dim)).toBeLessThanOrEqual(1e-5);
-    } finally {
-      fallback.destroy();
-    }
-  });
+    });
+  }
 });
 
 describe('full-batch gradient descent (σ = 0, SGD) on the paper\'s data sets', () => {

@@ -223,8 +223,9 @@ describe('network configs (docs/model.md §5)', () => {
 describe('workgroup-per-path layout: program shape and data packing', () => {
   const spec = () => networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
 
-  it('d = 930: the padded weights (a quad of threads, 2 blocks of 4 hidden units each) and their partials fit 32 KiB; one program per shape', () => {
+  it('d = 930: four threads share a row, 2 blocks of 4 hidden units each; the padded weights and their partials fit 32 KiB; one program per shape', () => {
     const shape = workgroupProgramShape(spec(), 32768, true);
+    expect(shape.rowThreads).toBe(4);
     expect(shape.laneBlocks).toBe(2);
     expect(shape.paddedBlocks).toBe(8);
     expect(shape.weightBlocks).toBe((30 + 1) * 8);
@@ -234,10 +235,10 @@ describe('workgroup-per-path layout: program shape and data packing', () => {
     expect(shape.workgroupBytes).toBeLessThanOrEqual(32768);
     expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE / 4);
     // The generated row code reads a thread's weights at constant indices: its W1 block (i, b)
-    // at i·HB + b, W2 block (0, b) at 30·HB + b; the logit is a quad sum.
+    // at i·HB + b, W2 block (0, b) at 30·HB + b; the logit is a group sum.
     const values = workgroupTemplateValues(shape);
     expect(values.rowForward).toContain('x29 * pw[59]');
-    expect(values.rowLogits).toContain('quad_sum(vec4f(dot(s[0], pw[60]) + dot(s[1], pw[61]), 0.0, 0.0, 0.0))');
+    expect(values.rowLogits).toContain('row_sum(vec4f(dot(s[0], pw[60]) + dot(s[1], pw[61]), 0.0, 0.0, 0.0))');
     expect(values.rowAccumulate).toContain('acc_p0[61] +=');
     expect(values.rowAccumulate).not.toContain('acc_p0[62]');
     // Without subgroups the quad sums go through workgroup memory (one vec4 per thread more).
@@ -247,6 +248,22 @@ describe('workgroup-per-path layout: program shape and data packing', () => {
     // Networks of another shape get another program.
     const iris = networkSpec({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
     expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768, true))).not.toEqual(values);
+  });
+
+  it('threads per row: the fewest (1, 2 or 4) whose share of the weights is at most ROW_CODE_BLOCKS vec4 blocks', () => {
+    const shape = (problem: Parameters<typeof networkSpec>[0]) => workgroupProgramShape(networkSpec(problem), 32768, true);
+    // Iris h=20: (4 + 3)·5 = 35 blocks for one thread; a row per thread, 8 rows at once.
+    const iris = shape({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
+    expect([iris.rowThreads, iris.laneBlocks, iris.tileRows]).toEqual([1, 5, 8]);
+    // Iris h=60: 7·15 = 105 for one, 7·8 = 56 for each of two (hidden units padded to 64).
+    const pair = shape({ kind: 'mlp', dataset: 'iris', hidden: 60, activation: 'linear', weightDecay: 0 });
+    expect([pair.rowThreads, pair.laneBlocks, pair.paddedBlocks, pair.tileRows]).toEqual([2, 8, 16, 4]);
+    // teacher-student 5→100→1: 6·25 = 150, 6·13 = 78, 6·7 = 42.
+    const ts = shape({
+      kind: 'teacher-student', inputs: 5, samples: 10, hidden: 100, outputs: 1, teacherHidden: 100,
+      activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 0,
+    });
+    expect([ts.rowThreads, ts.laneBlocks]).toEqual([4, 7]);
   });
 
   it('a network that does not fit the workgroup memory is an error that says what it needs', () => {
