@@ -7,12 +7,14 @@
 // threads (pairs or quads of a subgroup where the device has subgroups); a group takes one
 // sample at a time and each of its threads 1/G of the hidden units, holding only its own
 // weights; the few sums over hidden units (the logits and the R-op's) are group sums
-// (docs/architecture.md, "Network passes"). Why generated code: a software adapter (SwiftShader) runs the threads of a
-// workgroup as the lanes of CPU SIMD registers; a memory access whose address is not a
-// compile-time constant becomes a per-lane gather, while one with a constant index is a
-// single load (a vector load for private arrays). A thread's matrix products are therefore
-// written out with constant indices for the network's n_in, its share of h and n_out; only
-// the loop over samples stays a loop. A real GPU compiler gets the same register-resident code.
+// (docs/architecture.md, "Network passes").
+//
+// Why generated code: a software adapter (SwiftShader) runs the threads of a workgroup as the
+// lanes of CPU SIMD registers; a memory access whose address is not a compile-time constant
+// becomes a per-lane gather, while one with a constant index is a single load (a vector load
+// for private arrays). A thread's matrix products are therefore written out with constant
+// indices for the network's n_in, its share of h and n_out; only the loop over samples stays a
+// loop. A real GPU compiler gets the same register-resident code.
 import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/network.js';
 
 /**
