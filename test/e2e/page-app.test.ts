@@ -1,8 +1,8 @@
 // The experiment page end to end (issue 6), in Debian's Chromium on the machine's WebGPU adapter
 // (SwiftShader here): pick and validate parameters, run, watch progress, read each plot, cancel,
 // export and import, the URL as the page's state, and `sam-sde headless` against `sam-sde run`.
-// Budget on a 2-core SwiftShader machine (~2.5 min for this file, most of it the headless-vs-CLI
-// pair, each compiling its own pipelines): page runs are at most a few hundred thousand
+// Budget on a 2-core SwiftShader machine (~3 min for this file, most of it the two headless-vs-
+// CLI pairs, each compiling its own pipelines): page runs are at most a few hundred thousand
 // path-steps; every recorded time costs a GPU reduction and every pipeline ~3 s to compile, so
 // the validation runs record 11–21 times and share one set of five quadratic pipelines.
 import { existsSync } from 'node:fs';
@@ -37,6 +37,22 @@ const SMALL = {
   models: ['SGD-SDE', 'USAM-SDE', 'USAM-DRIFT'],
 };
 /** The same dynamics (compiled pipelines are reused), long enough to cancel midway. */
+const NETWORK = {
+  problem: {
+    kind: 'teacher-student', inputs: 5, samples: 10, hidden: 100, outputs: 1, teacherHidden: 100,
+    activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 0,
+  },
+  x0: { normal: { std: 0.1, seed: 2 } },
+  noise: { sigma: 0.01 },
+  eta: 0.01,
+  rho: [0.1],
+  steps: 20,
+  paths: 8,
+  seed: 7,
+  recordEvery: 10,
+  algorithms: ['SGD'],
+  models: ['SGD-SDE', 'USAM-SDE'],
+};
 const LONG = { ...SMALL, rho: [0.01, 0.1, 0.5], steps: 3000, paths: 256, recordEvery: 150 };
 
 const customUrl = (base: string, config: unknown) =>
@@ -335,49 +351,63 @@ describe('the experiment page', () => {
 
 const cli = (args: string[], timeoutMs: number) => runCli(args, { timeoutMs });
 
+/**
+ * `sam-sde headless` and `sam-sde run` of one config: the page's result.json (and screenshot)
+ * agrees with the CLI's within a few f32 ulps.
+ */
+async function headlessAgreesWithCli(configObject: object, stem: string): Promise<void> {
+  const config = join(dir, `${stem}.json`);
+  await writeFile(config, JSON.stringify(configObject));
+  const pageOut = join(dir, `${stem}-headless`);
+  const cliOut = join(dir, `${stem}-cli`);
+  const headless = await cli(['headless', config, '--out', pageOut], 300_000);
+  expect(headless.code, headless.stderr).toBe(0);
+  expect(headless.stdout).toContain(`wrote ${join(pageOut, 'result.json')}`);
+  const png = await readFile(join(pageOut, 'page.png'));
+  expect([...png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+  const run = await cli(['run', config, '--out', cliOut, '--no-progress'], 300_000);
+  expect(run.code, run.stderr).toBe(0);
+
+  const fromPage = JSON.parse(await readFile(join(pageOut, 'result.json'), 'utf8')) as SimulationResult;
+  const fromCli = JSON.parse(await readFile(join(cliOut, 'result.json'), 'utf8')) as SimulationResult;
+  expect(fromPage.schema).toBe(RESULT_SCHEMA);
+  expect(fromPage.config).toEqual(fromCli.config);
+  expect(fromPage.runs.map((r) => r.rho)).toEqual(fromCli.runs.map((r) => r.rho));
+  // Same kernels and Threefry streams: the per-path f32 arithmetic is the same program (Chromium's
+  // Dawn and dawn.node may compile it differently), reductions finish in float64. Tolerance:
+  // a few f32 ulps of the value, relative to max(|value|, 1e-3).
+  let worst = 0;
+  fromPage.runs.forEach((pageRun, i) => {
+    const cliRun = fromCli.runs[i];
+    expect(pageRun.t).toEqual(cliRun.t);
+    for (const [name, s] of Object.entries(pageRun.series)) {
+      expect(s.count).toEqual(cliRun.series[name].count);
+      expect(s.diverged).toBe(cliRun.series[name].diverged);
+      for (const o of OBSERVABLES) {
+        s[o].mean.forEach((m, k) => {
+          const ref = cliRun.series[name][o].mean[k];
+          worst = Math.max(worst, Math.abs(m - ref) / Math.max(Math.abs(ref), 1e-3));
+        });
+      }
+    }
+    pageRun.comparisons.forEach((c, j) => {
+      const ref = cliRun.comparisons[j];
+      expect([c.algorithm, c.model, c.observable]).toEqual([ref.algorithm, ref.model, ref.observable]);
+      expect(Math.abs(c.weakError - ref.weakError)).toBeLessThanOrEqual(1e-5 * Math.max(ref.weakError, 1e-2));
+    });
+  });
+  expect(worst).toBeLessThan(1e-5);
+}
+
 describe('sam-sde headless', () => {
   test('saves result.json and a screenshot; the result agrees with `sam-sde run` for the same config and seed', async () => {
-    const config = join(dir, 'small.json');
-    await writeFile(config, JSON.stringify(SMALL));
-    const pageOut = join(dir, 'headless');
-    const cliOut = join(dir, 'cli');
-    const headless = await cli(['headless', config, '--out', pageOut], 300_000);
-    expect(headless.code, headless.stderr).toBe(0);
-    expect(headless.stdout).toContain(`wrote ${join(pageOut, 'result.json')}`);
-    const png = await readFile(join(pageOut, 'page.png'));
-    expect([...png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
-    const run = await cli(['run', config, '--out', cliOut, '--no-progress'], 300_000);
-    expect(run.code, run.stderr).toBe(0);
+    await headlessAgreesWithCli(SMALL, 'small');
+  });
 
-    const fromPage = JSON.parse(await readFile(join(pageOut, 'result.json'), 'utf8')) as SimulationResult;
-    const fromCli = JSON.parse(await readFile(join(cliOut, 'result.json'), 'utf8')) as SimulationResult;
-    expect(fromPage.schema).toBe(RESULT_SCHEMA);
-    expect(fromPage.config).toEqual(fromCli.config);
-    expect(fromPage.runs.map((r) => r.rho)).toEqual(fromCli.runs.map((r) => r.rho));
-    // Same kernels and Threefry streams: the per-path f32 arithmetic is the same program (Chromium's
-    // Dawn and dawn.node may compile it differently), reductions finish in float64. Tolerance:
-    // a few f32 ulps of the value, relative to max(|value|, 1e-3).
-    let worst = 0;
-    fromPage.runs.forEach((pageRun, i) => {
-      const cliRun = fromCli.runs[i];
-      expect(pageRun.t).toEqual(cliRun.t);
-      for (const [name, s] of Object.entries(pageRun.series)) {
-        expect(s.count).toEqual(cliRun.series[name].count);
-        expect(s.diverged).toBe(cliRun.series[name].diverged);
-        for (const o of OBSERVABLES) {
-          s[o].mean.forEach((m, k) => {
-            const ref = cliRun.series[name][o].mean[k];
-            worst = Math.max(worst, Math.abs(m - ref) / Math.max(Math.abs(ref), 1e-3));
-          });
-        }
-      }
-      pageRun.comparisons.forEach((c, j) => {
-        const ref = cliRun.comparisons[j];
-        expect([c.algorithm, c.model, c.observable]).toEqual([ref.algorithm, ref.model, ref.observable]);
-        expect(Math.abs(c.weakError - ref.weakError)).toBeLessThanOrEqual(1e-5 * Math.max(ref.weakError, 1e-2));
-      });
-    });
-    expect(worst).toBeLessThan(1e-5);
+  // The network passes' row groups sum through subgroup quad operations where the device has
+  // them (Chromium's adapter does, as dawn.node's): teacher–student 5→100→1 takes quads.
+  test('a network in row groups of four (teacher–student 5→100→1) agrees with `sam-sde run` too', async () => {
+    await headlessAgreesWithCli(NETWORK, 'network');
   });
 
   test('an unknown experiment id exits 2 and lists the registered ones', async () => {
