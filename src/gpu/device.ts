@@ -76,7 +76,7 @@ const REQUESTED_LIMITS = [
   'maxDynamicUniformBuffersPerPipelineLayout',
 ] as const;
 
-/** Requested when the adapter has them: pass timing, and the network passes' quad sums. */
+/** Requested when the adapter has them: pass timing, and the network passes' row-group sums. */
 const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as GPUFeatureName];
 
 export interface ContextOptions {

@@ -12,10 +12,10 @@ import {
   WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
 } from './kernelsWorkgroup.js';
 
-/** The numbers a problem's WGSL module needs (from src/problems). */
 /** Lane groups per thread up to which SAM-SDE's network kernel was seen to run on SwiftShader (see advance). */
 const SOFTWARE_SAM_SDE_MAX_BLOCKS = 51;
 
+/** The numbers a problem's WGSL module needs (from src/problems). */
 export interface ProblemData {
   kind: ProblemSpec['kind'];
   dim: number;
