@@ -93,7 +93,8 @@ struct PassSpec {
 // The point (blocks 0..NW−1) and the direction (NW..2NW−1) of the next pass, then the pass's
 // partials (row group g's block c at g·NW + c): one array, since the pass copies the point
 // and the direction to each thread's private memory before it writes partials.
-// Zero-initialised (WGSL): the padding (hidden units ≥ h) is never written and stays 0.
+// Zero-initialised (WGSL): the padding (hidden units ≥ h) only ever receives zeros (the
+// point and direction never set it; its partials are 0 since s, δ and R(a) are 0 there).
 var<workgroup> wg_part: array<vec4f, max(2u, ROW_GROUPS) * NW>;
 /**
  * Each thread's copies of its share of the point and the direction, read in the loop over

@@ -257,7 +257,7 @@ export class SimulationKernels {
       // Known defect: this kernel dies with SIGSEGV in SwiftShader when each thread holds many
       // lane groups (most likely the invocation's stack, which grows with them). Writing the
       // inner draws in place (shaders/dynamics_wg.wgsl) moved the limit from 19 to 30, and
-      // holding only a quarter of the weights per thread (the quad passes of
+      // holding only a share of the weights per thread (the row groups of
       // shaders/problems/network.wgsl) from 30 to 51: teacher-student h = 272 (d = 1632, 51)
       // and the Breast Cancer MLP with h = 52 (d = 1612, 51) run; teacher-student h = 288
       // (d = 1728, 54) crashes. Refuse above 51.

@@ -36,7 +36,7 @@ const SMALL = {
   algorithms: ['SGD', 'USAM'],
   models: ['SGD-SDE', 'USAM-SDE', 'USAM-DRIFT'],
 };
-/** The same dynamics (compiled pipelines are reused), long enough to cancel midway. */
+/** A network in row groups of four (src/simulate/kernelsWorkgroup.ts), for `sam-sde headless`. */
 const NETWORK = {
   problem: {
     kind: 'teacher-student', inputs: 5, samples: 10, hidden: 100, outputs: 1, teacherHidden: 100,
@@ -53,6 +53,7 @@ const NETWORK = {
   algorithms: ['SGD'],
   models: ['SGD-SDE', 'USAM-SDE'],
 };
+/** The same dynamics (compiled pipelines are reused), long enough to cancel midway. */
 const LONG = { ...SMALL, rho: [0.01, 0.1, 0.5], steps: 3000, paths: 256, recordEvery: 150 };
 
 const customUrl = (base: string, config: unknown) =>
