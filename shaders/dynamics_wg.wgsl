@@ -94,11 +94,11 @@ fn phase_count() -> u32 {
 }
 
 fn substep_start() {
-  v0 = s_zero();
-  v1 = s_zero();
-  v2 = s_zero();
-  v3 = s_zero();
-  v4 = s_zero();
+  s_clear(&v0);
+  s_clear(&v1);
+  s_clear(&v2);
+  s_clear(&v3);
+  s_clear(&v4);
   sum_xi = 0.0;
   c_step = run.rho;
 }
@@ -106,25 +106,26 @@ fn substep_start() {
 // ---- Algorithms (docs/model.md §2). v0 = ∇f(x), v1 = Z = σξ (mode A), v2 = ∇f_γ(x), then the
 // descent gradient ∇f_γ(y); v3 = y. Mode A: ∇f_γ = ∇f + Z with the same Z at both points.
 
-// The algorithm's ξ_k in mode A (docs/model.md §3): the SDE's increments summed and rescaled
-// under shared coupling, an unrelated stream under independent coupling.
-fn algorithm_noise(path: u32, k: u32) -> Slice {
+// v1 ← Z = σξ_k, the algorithm's noise in mode A (docs/model.md §3): ξ_k is the SDE's increments
+// summed and rescaled under shared coupling, an unrelated stream under independent coupling.
+fn algorithm_noise(path: u32, k: u32) {
   if (run.coupling_shared == 0u) {
-    return s_normal(run.seed, STREAM_ALGORITHM, path, k, 0u, 0u);
+    s_normal(&v1, false, run.seed, STREAM_ALGORITHM, path, k, 0u, 0u);
+  } else {
+    for (var j = 0u; j < run.substeps; j++) {
+      s_normal(&v1, j > 0u, run.seed, STREAM_SDE, path, k, j, 0u);
+    }
+    s_scale_to(&v1, run.inv_sqrt_m);
   }
-  var sum = s_zero();
-  for (var j = 0u; j < run.substeps; j++) {
-    sum = s_add(sum, s_normal(run.seed, STREAM_SDE, path, k, j, 0u));
-  }
-  return s_scale(run.inv_sqrt_m, sum);
+  s_scale_to(&v1, run.sigma);
 }
 
 fn algorithm_begin(ph: u32, path: u32, k: u32) -> PassSpec {
   let f = family();
   if (ph == 0u) {
-    problem_set_point(x_state);
+    problem_set_point(&x_state);
     if (mode_b()) { return batch_pass(path, STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
-    v1 = s_scale(run.sigma, algorithm_noise(path, k));
+    algorithm_noise(path, k);
     return full_pass(path, k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
   }
   if (ph == 1u) {
@@ -133,10 +134,10 @@ fn algorithm_begin(ph: u32, path: u32, k: u32) -> PassSpec {
     return no_pass();
   }
   if (f == SGD) { return no_pass(); }
-  if (f == DNSAM) { c_step = run.rho / guarded(s_norm(v0)); }
-  if (f == SAM) { c_step = run.rho / guarded(s_norm(v2)); }
-  v3 = s_axpy(c_step, v2, x_state);
-  problem_set_point(v3);
+  if (f == DNSAM) { c_step = run.rho / guarded(s_norm(&v0)); }
+  if (f == SAM) { c_step = run.rho / guarded(s_norm(&v2)); }
+  s_axpy(&v3, c_step, &v2, &x_state);
+  problem_set_point(&v3);
   if (mode_b()) { return batch_pass(path, STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
   return full_pass(path, k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
 }
@@ -145,16 +146,16 @@ fn algorithm_end(ph: u32) {
   let wd = problem_weight_decay();
   if (ph == 0u) {
     if (mode_b()) {
-      v2 = s_axpy(wd, x_state, acc0);
+      s_axpy(&v2, wd, &x_state, &acc0);
     } else {
-      v0 = s_axpy(wd, x_state, acc0);
-      v2 = s_add(v0, v1);
+      s_axpy(&v0, wd, &x_state, &acc0);
+      s_axpy(&v2, 1.0, &v0, &v1);
     }
   } else if (ph == 1u) {
-    v0 = s_axpy(wd, x_state, acc0);
+    s_axpy(&v0, wd, &x_state, &acc0);
   } else {
-    v2 = s_axpy(wd, v3, acc0);
-    if (!mode_b()) { v2 = s_add(v2, v1); }
+    s_axpy(&v2, wd, &v3, &acc0);
+    if (!mode_b()) { s_axpy_to(&v2, 1.0, &v1); }
   }
 }
 
@@ -165,10 +166,10 @@ fn algorithm_end(ph: u32) {
 fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   let f = family();
   if (ph == 0u) {
-    v1 = s_normal(run.seed, STREAM_SDE, path, k, j, 0u);
-    problem_set_point(x_state);
+    s_normal(&v1, false, run.seed, STREAM_SDE, path, k, j, 0u);
+    problem_set_point(&x_state);
     if (f == SAM && full_diffusion()) {
-      problem_set_dir(v1);
+      problem_set_dir(&v1);
       return full_pass(path, k, j, DIR_SHARED, OUT_GRAD, OUT_HVP);
     }
     return full_pass(path, k, j, DIR_NONE, OUT_GRAD, OUT_NONE);
@@ -178,12 +179,13 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
     // USAM: b = ∇f + ρH∇f, G = σ(I + ρH); DNSAM: c = ρ/‖∇f‖ in place of ρ. With the full
     // diffusion the step is linear in H: Δt·b + sqrt(ηΔt)·Gξ = w + cHw for
     // w = Δt∇f + sqrt(ηΔt)σξ, so one HVP (along w) serves drift and noise.
-    if (f == DNSAM) { c_step = run.rho / guarded(s_norm(v0)); }
+    if (f == DNSAM) { c_step = run.rho / guarded(s_norm(&v0)); }
     if (full_diffusion()) {
-      v2 = s_axpy(run.sqrt_eta_dt * run.sigma, v1, s_scale(run.dt, v0));
-      problem_set_dir(v2);
+      s_scale(&v2, run.dt, &v0);
+      s_axpy_to(&v2, run.sqrt_eta_dt * run.sigma, &v1);
+      problem_set_dir(&v2);
     } else {
-      problem_set_dir(v0);
+      problem_set_dir(&v0);
     }
     return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
   }
@@ -215,26 +217,30 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
       if (full_diffusion()) { v3[r] = v3[r] + inv_n * (-sums.y * inv_n * u + v2[r]); }
     }
   }
-  v2 = s_scale(1.0 / f32(run.sam_inner), v4);
-  problem_set_dir(v2);
+  s_scale(&v2, 1.0 / f32(run.sam_inner), &v4);
+  problem_set_dir(&v2);
   return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
 }
 
 fn model_a_end(ph: u32) {
   let wd = problem_weight_decay();
   let f = family();
+  // acc0 becomes the pass's whole result (the data term plus the weight decay) in place.
   if (ph == 0u) {
-    v0 = s_axpy(wd, x_state, acc0);
-    if (f == SAM && full_diffusion()) { v2 = s_axpy(wd, v1, acc1); }
+    s_axpy(&v0, wd, &x_state, &acc0);
+    if (f == SAM && full_diffusion()) { s_axpy(&v2, wd, &v1, &acc1); }
   } else if (f == USAM || f == DNSAM) {
     if (full_diffusion()) {
-      v2 = s_axpy(c_step, s_axpy(wd, v2, acc0), v2);
+      s_axpy_to(&acc0, wd, &v2);
+      s_axpy_to(&v2, c_step, &acc0);
     } else {
-      v0 = s_axpy(c_step, s_axpy(wd, v0, acc0), v0);
+      s_axpy_to(&acc0, wd, &v0);
+      s_axpy_to(&v0, c_step, &acc0);
     }
   } else {
-    v0 = s_axpy(run.rho, s_axpy(wd, v2, acc0), v0);
-    if (full_diffusion()) { v1 = s_axpy(run.rho / f32(run.sam_inner), v3, v1); }
+    s_axpy_to(&acc0, wd, &v2);
+    s_axpy_to(&v0, run.rho, &acc0);
+    if (full_diffusion()) { s_axpy_to(&v1, run.rho / f32(run.sam_inner), &v3); }
   }
 }
 
@@ -247,7 +253,7 @@ fn model_a_end(ph: u32) {
 //   SAM-SDE: K ghost batches γ_i, e_i = ∇f_γi + ρ H_γi ∇f_γi/‖∇f_γi‖ (first order in ρ);
 //   b = ē and G̃ξ = (1/sqrt(K−1)) Σ_i ξ_i (e_i − ē), whose covariance is the sample covariance
 //   of the effective gradient. v1 = Σ_i ξ_i e_i (SAM-SDE) or G_ζ (SAM-DRIFT); v2 = ∇f_γi;
-//   v3 = u_i; v4 = Σ_i e_i. The drift-only ablations take the SGD-SDE's noise.
+//   v3 = u_i, then e_i; v4 = Σ_i e_i. The drift-only ablations take the SGD-SDE's noise.
 
 // ζ̄ = (1/N) Σ_n ζ_n of substep (k, j).
 fn zeta_mean(path: u32, k: u32, j: u32) -> f32 {
@@ -269,59 +275,66 @@ fn model_b_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   if (ph == 0u) {
     if (dynamics() == SAM_SDE) { return no_pass(); }
     pass_zeta_mean = zeta_mean(path, k, j);
-    problem_set_point(x_state);
+    problem_set_point(&x_state);
     return full_pass(path, k, j, DIR_NONE, OUT_GRAD, OUT_GRAD_ZETA);
   }
   if (f == SGD) { return no_pass(); }
   if (f == USAM || f == DNSAM) {
     if (ph == 1u) {
-      if (f == DNSAM) { c_step = run.rho / guarded(s_norm(v0)); }
-      problem_set_dir(v0);
+      if (f == DNSAM) { c_step = run.rho / guarded(s_norm(&v0)); }
+      problem_set_dir(&v0);
       return full_pass(path, k, j, DIR_SHARED, OUT_HVP, select(OUT_NONE, OUT_HVP_ZETA, full_diffusion()));
     }
     if (ph == 2u) {
-      problem_set_dir(s_axpy(-wd, x_state, v0));
+      s_axpy(&v4, -wd, &x_state, &v0);   // v4: scratch here (USAM/DNSAM, mode B)
+      problem_set_dir(&v4);
       return full_pass(path, k, j, DIR_SELF_MINUS, OUT_HVP, OUT_NONE);
     }
     if (!full_diffusion()) { return no_pass(); }
-    problem_set_dir(v1);
+    problem_set_dir(&v1);
     return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
   }
   let ghost = (ph - 1u) / 2u;
   let first_block = ghost * ((run.batch_size + 3u) / 4u);
   if ((ph - 1u) % 2u == 0u) {
-    problem_set_point(x_state);
+    problem_set_point(&x_state);
     return batch_pass(path, STREAM_SAM_INNER, k, j, first_block, DIR_NONE, OUT_GRAD);
   }
-  v3 = s_scale(1.0 / guarded(s_norm(v2)), v2);
-  problem_set_dir(v3);
+  s_scale(&v3, 1.0 / guarded(s_norm(&v2)), &v2);
+  problem_set_dir(&v3);
   return batch_pass(path, STREAM_SAM_INNER, k, j, first_block, DIR_SHARED, OUT_HVP);
 }
 
 fn model_b_end(ph: u32, path: u32, k: u32, j: u32) {
   let f = family();
   let wd = problem_weight_decay();
+  // acc0 is reused in place for the intermediate sums, v4 as scratch for USAM/DNSAM.
   if (ph == 0u) {
-    v0 = s_axpy(wd, x_state, acc0);
-    v1 = acc1;
+    s_axpy(&v0, wd, &x_state, &acc0);
+    s_copy(&v1, &acc1);
   } else if (f == USAM || f == DNSAM) {
     if (ph == 1u) {
-      v2 = s_axpy(wd, v0, acc0);
-      v3 = acc1;
+      s_axpy(&v2, wd, &v0, &acc0);
+      s_copy(&v3, &acc1);
     } else if (ph == 2u) {
-      v0 = s_axpy(c_step, s_axpy(1.0 / f32(run.batch_size), acc0, v2), v0);
+      s_axpy(&v4, 1.0 / f32(run.batch_size), &acc0, &v2);
+      s_axpy_to(&v0, c_step, &v4);
     } else {
-      v1 = s_axpy(c_step, s_add(s_axpy(wd, v1, acc0), v3), v1);
+      s_axpy_to(&acc0, wd, &v1);
+      s_axpy_to(&acc0, 1.0, &v3);
+      s_axpy_to(&v1, c_step, &acc0);
     }
   } else if ((ph - 1u) % 2u == 0u) {
-    v2 = s_axpy(wd, x_state, acc0);
+    s_axpy(&v2, wd, &x_state, &acc0);
   } else {
-    let e = s_axpy(run.rho, s_axpy(wd, v3, acc0), v2);
-    v4 = s_add(v4, e);
+    // e_i = ρ(wd·u_i + H_γi u_i) + ∇f_γi replaces u_i in v3; Σ_i e_i in v4, Σ_i ξ_i e_i in v1.
+    s_axpy_to(&acc0, wd, &v3);
+    s_axpy(&v3, run.rho, &acc0, &v2);
+    s_axpy_to(&v4, 1.0, &v3);
     if (dynamics() == SAM_SDE) {
       let i = (ph - 1u) / 2u;
       let xi = normal4(run.seed, STREAM_SDE, path, k, j, i / 4u)[i % 4u];
-      v1 = s_axpy(xi, e, v1);
+      s_axpy_to(&v1, xi, &v3);
       sum_xi += xi;
     }
   }
@@ -350,21 +363,26 @@ fn phase_end(ph: u32, path: u32, k: u32, j: u32) {
 // mirrors the algorithm's −ηZ so coupled paths match (docs/model.md §3).
 fn substep_finish() {
   if (is_algorithm()) {
-    x_state = s_axpy(-run.eta, v2, x_state);
+    s_axpy_to(&x_state, -run.eta, &v2);
     return;
   }
   if (!mode_b() && full_diffusion() && (family() == USAM || family() == DNSAM)) {
-    x_state = s_sub(x_state, v2);
+    s_axpy_to(&x_state, -1.0, &v2);
     return;
   }
-  var drift = v0;
-  var noise = s_scale(run.sigma, v1);
+  // The drift b into v0 and the noise G̃ξ·scale into v1, in place.
+  var scale = run.sigma;
   if (mode_b()) {
-    noise = s_scale(1.0 / sqrt(f32(run.batch_size) * f32(problem_samples())), v1);
+    scale = 1.0 / sqrt(f32(run.batch_size) * f32(problem_samples()));
     if (family() == SAM) {
-      drift = s_scale(1.0 / f32(run.sam_inner), v4);
-      if (dynamics() == SAM_SDE) { noise = s_scale(1.0 / sqrt(f32(run.sam_inner - 1u)), s_axpy(-sum_xi, drift, v1)); }
+      s_scale(&v0, 1.0 / f32(run.sam_inner), &v4);
+      if (dynamics() == SAM_SDE) {
+        s_axpy_to(&v1, -sum_xi, &v0);
+        scale = 1.0 / sqrt(f32(run.sam_inner - 1u));
+      }
     }
   }
-  x_state = s_axpy(-run.sqrt_eta_dt, noise, s_axpy(-run.dt, drift, x_state));
+  s_scale_to(&v1, scale);
+  s_axpy_to(&x_state, -run.dt, &v0);
+  s_axpy_to(&x_state, -run.sqrt_eta_dt, &v1);
 }

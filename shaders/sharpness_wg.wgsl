@@ -5,15 +5,24 @@
 // (SwiftShader compiles seconds per inlined copy). Parameters, buffers and the tridiagonal
 // solver: shaders/sharpness.wgsl; the twin: src/dynamics/twinSharpness.ts.
 
-// Rademacher signs of one (stream, path, step, substep) in this thread's lane groups.
-fn s_rademacher(seed: u32, stream: u32, path: u32, step: u32, substep: u32) -> Slice {
-  var out = s_zero();
+// The readout's vectors (private, so the slice helpers take them by pointer): the probe or
+// Lanczos direction v, its product w = Hv, the Lanczos vectors q_j and q_{j−1}, and a stored
+// basis vector u.
+var<private> lz_v: Slice;
+var<private> lz_w: Slice;
+var<private> lz_q: Slice;
+var<private> lz_q_prev: Slice;
+var<private> lz_u: Slice;
+
+// out ← the Rademacher signs of one (stream, path, step, substep) in this thread's lane groups.
+fn s_rademacher(out: ptr<private, Slice>, seed: u32, stream: u32, path: u32, step: u32, substep: u32) {
   let d4 = (problem_dim() + 3u) / 4u;
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { out[r] = rademacher4(seed, stream, path, step, substep, b) * lane_mask(b); }
+    var z = vec4f(0.0);
+    if (b < d4) { z = rademacher4(seed, stream, path, step, substep, b) * lane_mask(b); }
+    (*out)[r] = z;
   }
-  return out;
 }
 
 // Lanczos vector j of path slot `slot` (layout of shaders/sharpness.wgsl).
@@ -22,22 +31,23 @@ fn basis_at(j: u32, b: u32, slot: u32) -> u32 {
   return (j * d4 + b) * sharp.path_count + slot;
 }
 
-fn store_basis(j: u32, slot: u32, q: Slice) {
+fn store_basis(j: u32, slot: u32, q: ptr<private, Slice>) {
   let d4 = (problem_dim() + 3u) / 4u;
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { sharpness_basis[basis_at(j, b, slot)] = q[r]; }
+    if (b < d4) { sharpness_basis[basis_at(j, b, slot)] = (*q)[r]; }
   }
 }
 
-fn load_basis(j: u32, slot: u32) -> Slice {
+// out ← basis vector j (lane groups beyond d: zero).
+fn load_basis(out: ptr<private, Slice>, j: u32, slot: u32) {
   let d4 = (problem_dim() + 3u) / 4u;
-  var q = s_zero();
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { q[r] = sharpness_basis[basis_at(j, b, slot)]; }
+    var q = vec4f(0.0);
+    if (b < d4) { q = sharpness_basis[basis_at(j, b, slot)]; }
+    (*out)[r] = q;
   }
-  return q;
 }
 
 @compute @workgroup_size(WG)
@@ -57,19 +67,17 @@ fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
   }
   let path = run.path_offset + p;
   let d4 = (problem_dim() + 3u) / 4u;
-  var x = s_zero();
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { x[r] = state[sharp.state_offset + b * run.paths + p]; }
+    if (b < d4) { lz_v[r] = state[sharp.state_offset + b * run.paths + p]; }
   }
-  problem_set_point(x);
+  problem_set_point(&lz_v);
   let wd = problem_weight_decay();
 
   var trace = 0.0;
   // Lanczos state (docs/model.md §8): q_j, q_{j−1}, β_{j−1}, and k steps done.
-  var q = s_normal(run.seed, STREAM_SHARPNESS_START, path, sharp.record, 0u, 0u);
-  q = s_scale(1.0 / s_norm(q), q);
-  var q_prev = s_zero();
+  s_normal(&lz_q, false, run.seed, STREAM_SHARPNESS_START, path, sharp.record, 0u, 0u);
+  s_scale_to(&lz_q, 1.0 / s_norm(&lz_q));
   var beta_prev = 0.0;
   var k = 0u;
   var lanczos_done = false;
@@ -77,34 +85,40 @@ fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
   for (var it = 0u; it < sharp.probes + sharp.iterations; it++) {
     let probing = it < sharp.probes;
     if (!probing && lanczos_done) { break; }
-    var v = q;
-    if (probing) { v = s_rademacher(run.seed, STREAM_SHARPNESS_PROBE, path, sharp.record, it); }
-    problem_set_dir(v);
-    problem_pass(full_pass(path, 0u, 0u, DIR_SHARED, OUT_HVP, OUT_NONE), false);
-    var w = s_axpy(wd, v, acc0);
     if (probing) {
-      trace += s_dot(v, w);
+      s_rademacher(&lz_v, run.seed, STREAM_SHARPNESS_PROBE, path, sharp.record, it);
+    } else {
+      s_copy(&lz_v, &lz_q);
+    }
+    problem_set_dir(&lz_v);
+    problem_pass(full_pass(path, 0u, 0u, DIR_SHARED, OUT_HVP, OUT_NONE), false);
+    s_axpy(&lz_w, wd, &lz_v, &acc0);
+    if (probing) {
+      trace += s_dot(&lz_v, &lz_w);
     } else {
       let j = it - sharp.probes;
-      store_basis(j, slot, q);
-      let sums = s_dot2(w, w, q, w);
+      store_basis(j, slot, &lz_q);
+      let sums = s_dot2(&lz_w, &lz_w, &lz_q, &lz_w);
       let size = sqrt(sums.x);
       let a = sums.y;
       lanczos_alpha[j] = a;
       k = j + 1u;
-      w = s_sub(w, s_axpy(a, q, s_scale(beta_prev, q_prev)));
+      // w ← w − (a·q + β·q_prev), with v (no longer needed) holding the bracket.
+      s_scale(&lz_v, beta_prev, &lz_q_prev);
+      s_axpy_to(&lz_v, a, &lz_q);
+      s_axpy_to(&lz_w, -1.0, &lz_v);
       for (var i = 0u; i <= j; i++) {
-        let u = load_basis(i, slot);
-        w = s_axpy(-s_dot(u, w), u, w);
+        load_basis(&lz_u, i, slot);
+        s_axpy_to(&lz_w, -s_dot(&lz_u, &lz_w), &lz_u);
       }
-      let b = s_norm(w);
+      let b = s_norm(&lz_w);
       if (k == sharp.iterations || b <= LANCZOS_BREAKDOWN * size) {
         lanczos_done = true;
       } else {
         lanczos_beta[j] = b;
         beta_prev = b;
-        q_prev = q;
-        q = s_scale(1.0 / b, w);
+        s_copy(&lz_q_prev, &lz_q);
+        s_scale(&lz_q, 1.0 / b, &lz_w);
       }
     }
   }

@@ -7,21 +7,20 @@
 var<workgroup> status_word: u32;
 
 // State layout: lane group b of path p at state_offset + b·P + p (as shaders/simulate.wgsl).
-fn load_state(p: u32) -> Slice {
+// x_state's lane groups beyond d stay zero (private memory starts zeroed).
+fn load_state(p: u32) {
   let d4 = (problem_dim() + 3u) / 4u;
-  var x = s_zero();
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { x[r] = state[dispatch.state_offset + b * run.paths + p]; }
+    if (b < d4) { x_state[r] = state[dispatch.state_offset + b * run.paths + p]; }
   }
-  return x;
 }
 
-fn store_state(p: u32, x: Slice) {
+fn store_state(p: u32) {
   let d4 = (problem_dim() + 3u) / 4u;
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { state[dispatch.state_offset + b * run.paths + p] = x[r]; }
+    if (b < d4) { state[dispatch.state_offset + b * run.paths + p] = x_state[r]; }
   }
 }
 
@@ -29,15 +28,15 @@ fn store_state(p: u32, x: Slice) {
 // the data gradient); layout obs_offset + (observable·W + slot)·P + p.
 fn record_observables(p: u32, slot: u32, data_loss: f32) {
   let wd = problem_weight_decay();
-  let grad = s_axpy(wd, x_state, acc0);
-  let sums = s_dot2(x_state, x_state, grad, grad);
+  s_axpy_to(&acc0, wd, &x_state);   // the full gradient, in place
+  let sums = s_dot2(&x_state, &x_state, &acc0, &acc0);
   let norm = sqrt(sums.x);
   let grad_norm = sqrt(sums.y);
   if (tid == 0u) { store_observables(p, slot, data_loss + 0.5 * wd * sums.x, norm, grad_norm); }
 }
 
-fn has_diverged(x: Slice) -> bool {
-  return norm_diverged(s_norm(x));
+fn has_diverged() -> bool {
+  return norm_diverged(s_norm(&x_state));
 }
 
 // A per-path word of storage, read by thread 0 and made uniform for the workgroup.
@@ -51,18 +50,18 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
   tid = lid;
   let p = wid.x;
   if (p >= run.paths) { return; }
-  var x = s_zero();
   if (run.x0_normal == 1u) {
-    x = s_scale(run.x0_std, s_normal(run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u));
+    s_normal(&x_state, false, run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u);
+    s_scale_to(&x_state, run.x0_std);
   } else {
     let d4 = (problem_dim() + 3u) / 4u;
     for (var r = 0u; r < BPT; r++) {
       let b = lane_group(r);
-      if (b < d4) { x[r] = x0[b]; }
+      if (b < d4) { x_state[r] = x0[b]; }
     }
   }
-  store_state(p, x);
-  let diverged = has_diverged(x);
+  store_state(p);
+  let diverged = has_diverged();
   if (tid == 0u) {
     diverged_at[dispatch.status_offset + p] = select(NONE, 0u, diverged);
     guard_count[dispatch.status_offset + p] = 0u;
@@ -79,7 +78,7 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
   let p = dispatch.path_base + wid.x;
   if (p >= run.paths) { return; }
   let path = run.path_offset + p;
-  x_state = load_state(p);
+  load_state(p);
   var dead_at = uniform_word(diverged_at[dispatch.status_offset + p]);
   guard_hits = guard_count[dispatch.status_offset + p];
   let substeps = select(run.substeps, 1u, is_algorithm());
@@ -101,7 +100,7 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
       for (var ph = 0u; ph < phases; ph++) {
         var spec = no_pass();
         if (record_now) {
-          problem_set_point(x_state);
+          problem_set_point(&x_state);
           spec = full_pass(path, 0u, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
         } else {
           spec = phase_begin(ph, path, k, j);
@@ -113,9 +112,9 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
       }
       if (!record_now) { substep_finish(); }
     }
-    if (stepping && has_diverged(x_state)) { dead_at = k + 1u; }
+    if (stepping && has_diverged()) { dead_at = k + 1u; }
   }
-  store_state(p, x_state);
+  store_state(p);
   if (tid == 0u) {
     diverged_at[dispatch.status_offset + p] = dead_at;
     guard_count[dispatch.status_offset + p] = guard_hits;

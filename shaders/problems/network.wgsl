@@ -207,28 +207,28 @@ fn row_sum(v: vec4f) -> vec4f {
 #endif
 
 // The point and the direction of the next pass (the pass's first barrier publishes them).
-fn problem_set_point(x: Slice) {
+fn problem_set_point(x: ptr<private, Slice>) {
   let d = problem_dim();
   for (var r = 0u; r < BPT; r++) {
     for (var l = 0u; l < 4u; l++) {
       let q = 4u * lane_group(r) + l;
       if (q < d) {
         let at = padded_slot(q);
-        wg_part[at.x][at.y] = x[r][l];
+        wg_part[at.x][at.y] = (*x)[r][l];
       }
     }
   }
   point_set = true;
 }
 
-fn problem_set_dir(v: Slice) {
+fn problem_set_dir(v: ptr<private, Slice>) {
   let d = problem_dim();
   for (var r = 0u; r < BPT; r++) {
     for (var l = 0u; l < 4u; l++) {
       let q = 4u * lane_group(r) + l;
       if (q < d) {
         let at = padded_slot(q);
-        wg_part[NW + at.x][at.y] = v[r][l];
+        wg_part[NW + at.x][at.y] = (*v)[r][l];
       }
     }
   }
@@ -379,15 +379,14 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
   return select(0.0, wu * loss, row_lane == 0u);
 }
 
-// The output of one accumulator: the ROW_GROUPS partials summed in group order, delivered in this
-// thread's coordinates (Slice layout). Call in uniform control flow.
-fn reduce_output(second: bool) -> Slice {
+// The output of one accumulator: the ROW_GROUPS partials summed in group order, delivered into
+// `out` in this thread's coordinates (Slice layout). Call in uniform control flow.
+fn reduce_output(out: ptr<private, Slice>, second: bool) {
   workgroupBarrier();
   // The partials overwrite the point and the direction: every thread has copied them.
   for (var c = 0u; c < NL; c++) { wg_part[row_group * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
   workgroupBarrier();
   let d = problem_dim();
-  var out = s_zero();
   for (var r = 0u; r < BPT; r++) {
     var v = vec4f(0.0);
     for (var l = 0u; l < 4u; l++) {
@@ -399,11 +398,10 @@ fn reduce_output(second: bool) -> Slice {
         v[l] = total;
       }
     }
-    out[r] = v;
+    (*out)[r] = v;
   }
   // Readers of the partials finish before the next point is written over them.
   workgroupBarrier();
-  return out;
 }
 
 // One sweep over the pass's rows, ROW_GROUPS at a time (process_row); acc0/acc1 receive the
@@ -427,9 +425,9 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   dir_set = false;
   var loss_part = 0.0;
   for (var r0 = 0u; r0 < p.rows; r0 += ROW_GROUPS) { loss_part += process_row(p, r0 + row_group); }
-  acc0 = reduce_output(false);
-  acc1 = s_zero();
-  if (pass_has_second_output() && p.out1 != OUT_NONE) { acc1 = reduce_output(true); }
+  reduce_output(&acc0, false);
+  s_clear(&acc1);
+  if (pass_has_second_output() && p.out1 != OUT_NONE) { reduce_output(&acc1, true); }
   if (!want_loss) { return 0.0; }
   return wg_sum4(vec4f(loss_part, 0.0, 0.0, 0.0)).x;
 }
