@@ -104,3 +104,12 @@ fn v_load_basis(base: u32, stride: u32) -> Vec {
 fn v_store_basis(base: u32, stride: u32, x: Vec) {
   for (var b = 0u; b < D4; b++) { sharpness_basis[base + b * stride] = x[b]; }
 }
+
+// The lanes as an array, for loops over them (the looped H·v), and back: the same thing here.
+fn v_lanes(v: Vec) -> array<vec4f, D4> {
+  return v;
+}
+
+fn v_from_lanes(a: array<vec4f, D4>) -> Vec {
+  return a;
+}

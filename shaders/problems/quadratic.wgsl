@@ -21,14 +21,15 @@ struct QuadraticData {
 
 #if ${loopHvp}
 fn problem_hvp(x: Vec, v: Vec) -> Vec {
-  var out: Vec;
+  let vl = v_lanes(v);
+  var out: array<vec4f, D4>;
   let lanes = problem.lanes.x;
   for (var r = 0u; r < lanes; r++) {
     var acc = vec4f(0.0);
-    for (var c = 0u; c < lanes; c++) { acc += problem.h[r * D4 + c] * v[c]; }
+    for (var c = 0u; c < lanes; c++) { acc += problem.h[r * D4 + c] * vl[c]; }
     out[r] = acc;
   }
-  return out;
+  return v_from_lanes(out);
 }
 #endif
 

@@ -7,13 +7,18 @@ import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
 import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
-import { REGISTER_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule, tailMask } from './registerVectors.js';
+import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule, tailMask } from './registerVectors.js';
 import {
   WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
 } from './kernelsWorkgroup.js';
 
 /** Lane groups per thread up to which SAM-SDE's network kernel was seen to run on SwiftShader (see advance). */
 const SOFTWARE_SAM_SDE_MAX_BLOCKS = 51;
+/**
+ * Largest dimension at which the thread-per-path loop form (d > REGISTER_DIM_MAX) was seen to
+ * compile and run every dynamics and the sharpness readout on SwiftShader (see create).
+ */
+export const SOFTWARE_LOOP_FORM_MAX_DIM = 176;
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
 export interface ProblemData {
@@ -94,7 +99,7 @@ export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 
     all,
     ['threefry.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
       'sharpness.wgsl', 'sharpness_path.wgsl'],
-    { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: !registers },
+    { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: d > REGISTER_HVP_DIM_MAX, loopVectors: !registers },
     `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,
   );
 }
@@ -211,6 +216,14 @@ export class SimulationKernels {
       return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
     }
     const d = problem.dim;
+    if (d > REGISTER_DIM_MAX && d > SOFTWARE_LOOP_FORM_MAX_DIM && ctx.adapter.isSoftware) {
+      // Known defect: SwiftShader's compiler dies (SIGSEGV, or "Local variable exceeds stack
+      // size limit") on the loop form's by-value vectors as d grows: measured, SAM-SDE from
+      // d = 184, USAM-SDE, DNSAM-SDE and SAM-DRIFT at 256, SAM at 320, SGD at 512; every
+      // dynamics and the sharpness readout run at 176. Refuse above 176 rather than crash.
+      throw new Error(`a ${problem.kind} problem of dimension ${d} crashes the software adapter (SwiftShader; the thread-per-path `
+        + `kernels run up to d = ${SOFTWARE_LOOP_FORM_MAX_DIM} there): use a hardware GPU or a smaller dimension`);
+    }
     const packed = packProblem(problem);
     const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
     if (problem.kind === 'saddle' && !problemInUniform) {

@@ -11,8 +11,15 @@
 // same order, so either form gives the same numbers; shaders/problems/quadratic.wgsl takes its
 // H·v from here (blocks written out) or from its own loops.
 
-/** Largest dimension whose vectors are kept in registers (8 vec4 lanes a vector). */
-export const REGISTER_DIM_MAX = 32;
+/**
+ * Largest dimension whose vectors are kept in registers (32 vec4 lanes a vector). Measured on
+ * SwiftShader against the loop form (docs/architecture.md, "Register-resident vectors"): at
+ * d = 64 and 128 it compiles 2.5–3× faster and runs SAM-SDE ~2× faster; at d = 512 its SAM-SDE
+ * pipeline takes 27 s to compile, so larger problems keep the loop form.
+ */
+export const REGISTER_DIM_MAX = 128;
+/** Largest dimension whose quadratic H·v is written out block by block (D4² block products). */
+export const REGISTER_HVP_DIM_MAX = 32;
 
 /** The generated module's name in composed shaders (compile errors cite it). */
 export const REGISTER_VECTORS_FILE = 'generated/vec_registers.wgsl';
@@ -87,11 +94,14 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
     ]),
     '}',
     `fn v_load_basis(base: u32, stride: u32) -> Vec { return ${each((b) => `sharpness_basis[base + ${b}u * stride]`)}; }`,
+    '// The lanes as an array, for loops over them (the looped H·v), and back.',
+    `fn v_lanes(v: Vec) -> array<vec4f, D4> { return array<vec4f, D4>(${lanes.map((b) => `v.b${b}`).join(', ')}); }`,
+    `fn v_from_lanes(a: array<vec4f, D4>) -> Vec { return ${each((b) => `a[${b}]`)}; }`,
     'fn v_store_basis(base: u32, stride: u32, x: Vec) {',
     ...lanes.map((b) => `  sharpness_basis[base + ${b}u * stride] = x.b${b};`),
     '}',
   ];
-  if (withQuadraticHvp) {
+  if (withQuadraticHvp && dim <= REGISTER_HVP_DIM_MAX) {
     // H is stored as D4×D4 blocks of mat4x4f (shaders/problems/quadratic.wgsl): lane r of H·v
     // is Σ_c block(r, c)·v_c, summed over c in order, as the loop form does.
     lines.push(

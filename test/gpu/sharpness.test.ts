@@ -121,10 +121,10 @@ describe('sharpness readouts, thread-per-path layout', () => {
     }
   });
 
-  it('dense quadratic in the loop form (d = 37): top and trace against the twin', { timeout: 300_000 }, async () => {
+  it('dense quadratic in the loop form (d = 133): top and trace against the twin', { timeout: 300_000 }, async () => {
     const ctx = gpu();
     const config = resolveConfig({
-      problem: { kind: 'quadratic', hessian: { wishart: { dim: 37, seed: 2 } } }, noise: { sigma: 0.1 }, eta: 0.01,
+      problem: { kind: 'quadratic', hessian: { wishart: { dim: 133, seed: 2 } } }, noise: { sigma: 0.1 }, eta: 0.01,
       rho: 0.05, steps: 10, paths: 64, recordEvery: 10, algorithms: ['SGD'], models: [],
       sharpness: { every: 10, probes: 2, iterations: 12 },
     });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
+import { SOFTWARE_LOOP_FORM_MAX_DIM } from '../../src/simulate/kernels.js';
 import { useGpu } from './context.js';
 import {
   ALIVE, runGpu, runTwin, twinRecordCounts, twinRecordMeans, worstSeriesError, worstStateError,
@@ -89,17 +90,45 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
     }), TOLERANCE.saddle));
   });
 
-  it('above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=37 quadratic, every dynamics, m=2', async () => {
-    // d = 37 > 32 takes shaders/vec.wgsl's loop form and its looped H·v (the cases above take
-    // the generated register form); 37 = 4·9 + 1 also exercises the padded last lane.
+  it('register vectors with a looped H·v (REGISTER_HVP_DIM_MAX < d ≤ REGISTER_DIM_MAX): a Wishart d=37 quadratic, every dynamics, m=2', async () => {
+    // d = 37 > 32 keeps the generated register vectors but loops over H's blocks (the cases
+    // above write H·v out); 37 = 4·9 + 1 also exercises the padded last lane.
     const context = gpu();
-    await context.scoped('twin: loop form', () => compareWithTwin(context, resolveConfig({
+    await context.scoped('twin: looped H·v', () => compareWithTwin(context, resolveConfig({
       problem: { kind: 'quadratic', hessian: { wishart: { dim: 37, seed: 4 } } },
       x0: { normal: { std: 1, seed: 13 } },
       noise: { sigma: 0.5 },
       eta: 0.05, rho: 0.3, steps: 40, paths: 32, seed: 8,
       substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
     }), TOLERANCE.wishart));
+  });
+
+  it('above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=133 quadratic, every dynamics, m=2', { timeout: 600_000 }, async () => {
+    // d = 133 > 128 takes shaders/vec.wgsl's loop form, with SAM's inner draws written lane by
+    // lane (shaders/dynamics.wgsl, sam_inner_draw); 133 = 4·33 + 1 pads the last lane.
+    const context = gpu();
+    await context.scoped('twin: loop form', () => compareWithTwin(context, resolveConfig({
+      problem: { kind: 'quadratic', hessian: { wishart: { dim: 133, seed: 4 } } },
+      x0: { normal: { std: 1, seed: 13 } },
+      noise: { sigma: 0.5 },
+      eta: 0.02, rho: 0.3, steps: 20, paths: 16, seed: 8,
+      substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
+    }), TOLERANCE.wishart));
+  });
+
+  it('the loop form: SAM-SDE runs at d = 176; above 176 a software adapter refuses, saying why', { timeout: 600_000 }, async () => {
+    const context = gpu();
+    const config = (dim: number) => resolveConfig({
+      problem: { kind: 'quadratic', hessian: { wishart: { dim, seed: 1 } } }, noise: { sigma: 0.1 },
+      eta: 0.01, rho: 0.05, steps: 2, paths: 4, samInner: 2, algorithms: [], models: ['SAM-SDE'],
+    });
+    await context.scoped('loop form: software limit', async () => {
+      const largest = await runGpu(context, config(SOFTWARE_LOOP_FORM_MAX_DIM));
+      expect(largest.result.runs[0].series['SAM-SDE'].loss.mean.every(Number.isFinite)).toBe(true);
+      const run = runGpu(context, config(SOFTWARE_LOOP_FORM_MAX_DIM + 1));
+      if (context.adapter.isSoftware) await expect(run).rejects.toThrow(/quadratic problem of dimension 177 crashes the software adapter \(SwiftShader; the thread-per-path kernels run up to d = 176 there\)/);
+      else expect((await run).result.runs[0].series['SAM-SDE'].count[0]).toBe(4);
+    });
   });
 
   it('σ=0 from the minimizer: the norm guards fire, counted exactly as the twin counts them, and no NaN', async () => {
