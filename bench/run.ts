@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     wallSeconds: 0,
     machine: machineReport,
     git: gitRevision(),
-    adapter: { ...ctx.adapter, name: adapterName(ctx.adapter), driver: `${gpu.selection.driver} (${gpu.selection.reason}); dawn.node polling: ${dawnPolling()}`, timestampQuery: instrument.timestamps },
+    adapter: { ...ctx.adapter, name: adapterName(ctx.adapter), driver: `${gpu.selection.driver} (${gpu.selection.reason}); dawn.node polling: ${dawnPolling()}; dawn.node flags: ${gpu.dawnFlags.join(' ') || 'none'}`, timestampQuery: instrument.timestamps },
     peers: {
       twin: { available: true, note: 'src/dynamics/twin.ts simulatePathTwin, 1 thread, fewer paths sized to a time budget' },
       numpy: numpy.available

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { LOOP_ZERO_INIT_TOGGLE } from './gpu.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -17,6 +18,8 @@ export const CHROMIUM_INSTALL_HINT =
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',
+  // Workgroup memory zeroed by a loop in the shader, as in Node on SwiftShader (src/node/gpu.ts).
+  `--disable-dawn-features=${LOOP_ZERO_INIT_TOGGLE}`,
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',

@@ -148,7 +148,7 @@ async function infoCommand(options: { json?: boolean; adapter: AdapterChoice }):
       process.stdout.write(
         `adapter:      ${adapterName(a)}\nvendor:       ${a.vendor}\narchitecture: ${a.architecture}\n` +
           `description:  ${a.description}\nfallback:     ${a.isFallbackAdapter}\nsoftware:     ${a.isSoftware}\n` +
-          `driver:       ${gpu.selection.driver} (${gpu.selection.reason})\nfeatures:     ${a.features.join(', ')}\nlimits:\n` +
+          `driver:       ${gpu.selection.driver} (${gpu.selection.reason})\ndawn flags:   ${gpu.dawnFlags.join(' ') || 'none'}\nfeatures:     ${a.features.join(', ')}\nlimits:\n` +
           Object.entries(a.limits).map(([k, v]) => `  ${k.padEnd(44)} ${v}`).join('\n') + '\n',
       );
     }

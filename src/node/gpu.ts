@@ -14,6 +14,17 @@ const INSTALL_HINT = 'On Debian, as root: apt-get install -y chromium libvulkan1
 
 export type AdapterChoice = 'auto' | 'swiftshader' | 'system';
 
+/**
+ * The Dawn toggle that makes Tint zero-initialise workgroup memory with a loop in the shader,
+ * instead of through VK_KHR_zero_initialize_workgroup_memory. WGSL requires the zeros either
+ * way; with the extension every workgroup variable carries an initializer, which SwiftShader
+ * compiles into element-by-element stores run by every invocation. The network programs hold
+ * 8–16 KB of workgroup memory: their pipelines compiled in 1.6–2.0 s without any row code
+ * and 1.0–1.6 s with all of it once the loop did the zeroing, and the Breast Cancer MLP ran
+ * 1.2× faster (docs/architecture.md, "Workgroup memory on SwiftShader").
+ */
+export const LOOP_ZERO_INIT_TOGGLE = 'use_vulkan_zero_initialize_workgroup_memory_extension';
+
 export interface DriverSelection {
   driver: 'system' | 'swiftshader';
   /** Why this driver was chosen, for `sam-sde info`. */
@@ -54,6 +65,8 @@ export function selectVulkanDriver(choice: AdapterChoice = 'auto'): DriverSelect
 export interface NodeGpu {
   context: GpuContext;
   selection: DriverSelection;
+  /** The flags dawn.node was created with (Dawn toggles), for `sam-sde info` and the bench. */
+  dawnFlags: string[];
   /** A second device on the same adapter, with empty pipeline caches (the bench times compiles). */
   newContext(label: string, options?: ContextOptions): Promise<GpuContext>;
   /** Destroys the device and drops dawn.node's instance so that Node can exit. */
@@ -80,7 +93,9 @@ export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<No
   }
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  let gpu: GPU | undefined = create([]) as GPU;
+  // Only SwiftShader needs it; a hardware driver keeps Dawn's default.
+  const flags = selection.driver === 'swiftshader' ? [`disable-dawn-features=${LOOP_ZERO_INIT_TOGGLE}`] : [];
+  let gpu: GPU | undefined = create(flags) as GPU;
   let context: GpuContext;
   try {
     context = await GpuContext.create(gpu, 'sam-sde.node');
@@ -91,6 +106,7 @@ export async function acquireNodeGpu(choice: AdapterChoice = 'auto'): Promise<No
   return {
     context,
     selection,
+    dawnFlags: flags,
     newContext: (label, options) => {
       if (!gpu) return Promise.reject(new Error('the Node GPU was destroyed'));
       return GpuContext.create(gpu, label, options);

@@ -12,8 +12,6 @@ import {
   WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
 } from './kernelsWorkgroup.js';
 
-/** Lane groups per thread up to which SAM-SDE's network kernel was seen to run on SwiftShader (see advance). */
-const SOFTWARE_SAM_SDE_MAX_BLOCKS = 51;
 /**
  * Largest dimension at which the thread-per-path loop form (d > REGISTER_DIM_MAX) was seen to
  * compile and run every dynamics and the sharpness readout on SwiftShader (see create).
@@ -265,20 +263,6 @@ export class SimulationKernels {
   advance(name: Dynamics, modeB = false): Promise<GPUComputePipeline> {
     if (modeB && this.layout === 'thread-per-path') {
       throw new Error(`mini-batch noise (mode B) needs a problem with data, not ${this.problem.kind}`);
-    }
-    if (name === 'SAM-SDE' && !modeB && this.ctx.adapter.isSoftware && this.problem.network) {
-      // Known defect: this kernel dies with SIGSEGV in SwiftShader when each thread holds many
-      // lane groups (most likely the invocation's stack, which grows with them). Writing the
-      // inner draws in place (shaders/dynamics_wg.wgsl) moved the limit from 19 to 30, and
-      // holding only a share of the weights per thread (the row groups of
-      // shaders/problems/network.wgsl) from 30 to 51: teacher-student h = 272 (d = 1632, 51)
-      // and the Breast Cancer MLP with h = 52 (d = 1612, 51) run; teacher-student h = 288
-      // (d = 1728, 54) crashes. Refuse above 51.
-      const perThread = networkShape(this.ctx, this.problem.network).blocksPerThread;
-      if (perThread > SOFTWARE_SAM_SDE_MAX_BLOCKS) {
-        throw new Error(`SAM-SDE on a network of dimension ${this.problem.dim} (${perThread} lane groups per thread) crashes the software `
-          + `adapter (SwiftShader; at most ${SOFTWARE_SAM_SDE_MAX_BLOCKS} run): use a hardware GPU, a smaller network, or leave SAM-SDE out`);
-      }
     }
     return this.pipeline('advance', dynamicsIndex(name), `advance.${name}${modeB ? '.B' : ''}`, modeB);
   }

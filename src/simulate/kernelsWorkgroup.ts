@@ -26,7 +26,7 @@ export const PATH_WORKGROUP_SIZE = 8;
 /**
  * The most vec4 blocks of weights a thread's per-row code covers when a shape allows:
  * G threads share a row when one thread's share, (n_in + n_out)·⌈h/(4G)⌉ blocks, would exceed
- * it with fewer. The code's length sets the compile time (~0.02 s per block on SwiftShader);
+ * it with fewer. The code's length is part of the compile time on SwiftShader;
  * sharing a row costs each thread the row's features and overhead, which for small networks
  * (Iris, 35 blocks) outweighs the shorter code (docs/architecture.md, "Network passes").
  */
