@@ -28,8 +28,10 @@ fn store_state(p: u32) {
 // the data gradient); layout obs_offset + (observable·W + slot)·P + p.
 fn record_observables(p: u32, slot: u32, data_loss: f32) {
   let wd = problem_weight_decay();
-  s_axpy_to(&acc0, wd, &x_state);   // the full gradient, in place
-  let sums = s_dot2(&x_state, &x_state, &acc0, &acc0);
+  // The full gradient in v0 (free between steps): acc0 keeps the data gradient for the next
+  // step's first pass (advance).
+  s_axpy(&v0, wd, &x_state, &acc0);
+  let sums = s_dot2(&x_state, &x_state, &v0, &v0);
   let norm = sqrt(sums.x);
   let grad_norm = sqrt(sums.y);
   if (tid == 0u) { store_observables(p, slot, data_loss + 0.5 * wd * sums.x, norm, grad_norm); }
@@ -71,7 +73,11 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
 // Iteration s = 0 only records the initial state (when asked); iteration s ≥ 1 advances
 // step k = step_start + s − 1 by its substeps, then records when k + 1 is a recorded step.
 // Every network pass of the dispatch, the record's included, goes through the one call of
-// problem_pass() below (SwiftShader compiles seconds per inlined copy).
+// problem_pass() below (SwiftShader compiles seconds per inlined copy). A record pass is the
+// full-batch gradient at x, which is also the first pass of the next step in noise mode A
+// (every dynamics but SAM-SDE, whose first pass adds an HVP): that pass reuses the record's
+// output instead of sweeping the data again (the same sums in the same order, so the same
+// bits), so a run that records every step costs 2 passes a step for USAM-SDE, not 3.
 @compute @workgroup_size(WG)
 fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   tid = lid;
@@ -82,6 +88,8 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
   var dead_at = uniform_word(diverged_at[dispatch.status_offset + p]);
   guard_hits = guard_count[dispatch.status_offset + p];
   let substeps = select(run.substeps, 1u, is_algorithm());
+  // acc0 holds the data gradient at x_state from a record pass (uniform).
+  var gradient_at_x = false;
   for (var s = 0u; s <= dispatch.steps; s++) {
     let k = dispatch.step_start + max(s, 1u) - 1u;
     let stepping = s > 0u && dead_at == NONE;
@@ -106,11 +114,20 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
           spec = phase_begin(ph, path, k, j);
         }
         if (spec.rows > 0u) {
-          let data_loss = problem_pass(spec, record_now);
+          let plain_gradient = spec.batch_stream == NONE && spec.direction == DIR_NONE && spec.out0 == OUT_GRAD
+            && spec.out1 == OUT_NONE;
+          // Phase 0 of a step sets the point x_state; the record's pass was the same sweep there.
+          let reuse = gradient_at_x && !record_now && ph == 0u && plain_gradient;
+          var data_loss = 0.0;
+          if (!reuse) { data_loss = problem_pass(spec, record_now); }
+          gradient_at_x = record_now;
           if (record_now) { record_observables(p, slot, data_loss); } else { phase_end(ph, path, k, j); }
         }
       }
-      if (!record_now) { substep_finish(); }
+      if (!record_now) {
+        substep_finish();
+        gradient_at_x = false;
+      }
     }
     if (stepping && has_diverged()) { dead_at = k + 1u; }
   }

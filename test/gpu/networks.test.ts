@@ -166,6 +166,31 @@ describe('noise mode B (mini-batches) on the GPU against the twin', () => {
   });
 });
 
+describe('a record pass serves the next step (shaders/simulate_wg.wgsl)', () => {
+  // In noise mode A the record's full-batch gradient at x is the next step's first pass, and
+  // the step reuses it. Recording every step (reused at every step) or only at the end (once)
+  // must give the same paths, bit for bit, and the same observables where both record.
+  it('recording every step or every 8th: the same final states and the same records at steps 8 and 16', async () => {
+    const ctx = gpu();
+    await ctx.scoped('networks: record reuse', async () => {
+      const base = {
+        problem: MLP_IRIS, x0: { normal: { std: 0.3, seed: 2 } }, noise: { sigma: 0.05 }, eta: 0.05, rho: 0.1, steps: 16,
+        paths: 3, seed: 4, samInner: 2, substeps: 2, algorithms: ['SGD', 'DNSAM'], models: ['USAM-SDE', 'SAM-DRIFT', 'SAM-SDE'],
+      };
+      const every = await runGpu(ctx, resolveConfig({ ...base, recordEvery: 1 }));
+      const sparse = await runGpu(ctx, resolveConfig({ ...base, recordEvery: 8 }));
+      for (const name of [...base.algorithms, ...base.models]) {
+        expect([...every.finals[name].state], name).toEqual([...sparse.finals[name].state]);
+        const dense = every.result.runs[0].series[name];
+        const few = sparse.result.runs[0].series[name];
+        for (const observable of OBSERVABLES) {
+          expect([0, 8, 16].map((step) => dense[observable].mean[step]), `${name} ${observable}`).toEqual(few[observable].mean);
+        }
+      }
+    });
+  });
+});
+
 describe('row groups without subgroups (shaders/problems/network.wgsl)', () => {
   // A device without the subgroups feature (as some browsers give) sums each row group's
   // hidden units through workgroup memory: the same sums in the same order, so the same bits.
