@@ -162,6 +162,8 @@ export interface SizeRequest {
   paths: number;
   /** Fixed step count; otherwise sized to profile.targetRepSeconds. */
   steps?: number;
+  /** Overrides profile.minSteps (the least a sized run takes). */
+  minSteps?: number;
   /** Rate of the previous size: a size predicted to exceed the cap is skipped before its warm-up. */
   previousRate?: number;
   /** Overrides profile.capRepSeconds. */
@@ -189,7 +191,7 @@ export async function measureSize(env: BenchEnv, request: SizeRequest): Promise<
   const { profile } = env;
   const paths = request.paths;
   const cap = request.capRepSeconds ?? profile.capRepSeconds;
-  const minSteps = request.steps ?? profile.minSteps;
+  const minSteps = request.steps ?? request.minSteps ?? profile.minSteps;
   const guessBase = request.base(minSteps);
   if (performance.now() > env.deadline) {
     return { gpu: skippedCase(guessBase, 'suite time budget (--budget) used up'), peers: [], rate: NaN };
