@@ -85,7 +85,7 @@ fn model_substep(x: Vec, g: Vec, path: u32, k: u32, j: u32, guards: ptr<function
 // diffusion, a_hxi += (Hξ − (u·Hξ)u)/‖w‖.
 #if ${loopVectors}
 // The loop form works lane by lane in place: its by-value vector helpers, called K times in
-// a loop, made SwiftShader's compile of SAM-SDE and SAM-DRIFT crash (SIGSEGV) from d ≈ 132.
+// a loop, made SwiftShader's compile of SAM-SDE crash (SIGSEGV) from d = 136 (128 ran; now 176 does).
 // The same operations in the same order as the register form below.
 fn sam_inner_draw(g: ptr<function, Vec>, hxi: ptr<function, Vec>, mean_u: ptr<function, Vec>, a_hxi: ptr<function, Vec>,
                   full_diffusion: bool, path: u32, k: u32, j: u32, i: u32, guards: ptr<function, u32>) {

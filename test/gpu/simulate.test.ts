@@ -90,31 +90,26 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
     }), TOLERANCE.saddle));
   });
 
-  it('register vectors with a looped H·v (REGISTER_HVP_DIM_MAX < d ≤ REGISTER_DIM_MAX): a Wishart d=37 quadratic, every dynamics, m=2', async () => {
-    // d = 37 > 32 keeps the generated register vectors but loops over H's blocks (the cases
-    // above write H·v out); 37 = 4·9 + 1 also exercises the padded last lane.
-    const context = gpu();
-    await context.scoped('twin: looped H·v', () => compareWithTwin(context, resolveConfig({
-      problem: { kind: 'quadratic', hessian: { wishart: { dim: 37, seed: 4 } } },
-      x0: { normal: { std: 1, seed: 13 } },
-      noise: { sigma: 0.5 },
-      eta: 0.05, rho: 0.3, steps: 40, paths: 32, seed: 8,
-      substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
-    }), TOLERANCE.wishart));
-  });
-
-  it('above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=133 quadratic, every dynamics, m=2', { timeout: 600_000 }, async () => {
-    // d = 133 > 128 takes shaders/vec.wgsl's loop form, with SAM's inner draws written lane by
-    // lane (shaders/dynamics.wgsl, sam_inner_draw); 133 = 4·33 + 1 pads the last lane.
-    const context = gpu();
-    await context.scoped('twin: loop form', () => compareWithTwin(context, resolveConfig({
-      problem: { kind: 'quadratic', hessian: { wishart: { dim: 133, seed: 4 } } },
-      x0: { normal: { std: 1, seed: 13 } },
-      noise: { sigma: 0.5 },
-      eta: 0.02, rho: 0.3, steps: 20, paths: 16, seed: 8,
-      substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
-    }), TOLERANCE.wishart));
-  });
+  // Above the generated H·v: d = 37 > REGISTER_HVP_DIM_MAX keeps the register vectors but
+  // loops over H's blocks; d = 133 > REGISTER_DIM_MAX takes shaders/vec.wgsl's loop form, with
+  // SAM's inner draws written lane by lane (sam_inner_draw). 37 = 4·9 + 1 and 133 = 4·33 + 1
+  // pad the last lane.
+  const largerForms = [
+    { name: 'register vectors with a looped H·v (REGISTER_HVP_DIM_MAX < d ≤ REGISTER_DIM_MAX): a Wishart d=37 quadratic', dim: 37, eta: 0.05, steps: 40, paths: 32 },
+    { name: 'above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=133 quadratic', dim: 133, eta: 0.02, steps: 20, paths: 16 },
+  ];
+  for (const { name, dim, eta, steps, paths } of largerForms) {
+    it(`${name}, every dynamics, m=2`, { timeout: 600_000 }, async () => {
+      const context = gpu();
+      await context.scoped(`twin: d=${dim}`, () => compareWithTwin(context, resolveConfig({
+        problem: { kind: 'quadratic', hessian: { wishart: { dim, seed: 4 } } },
+        x0: { normal: { std: 1, seed: 13 } },
+        noise: { sigma: 0.5 },
+        eta, rho: 0.3, steps, paths, seed: 8,
+        substeps: 2, coupling: 'shared', samInner: 4, recordEvery: 10,
+      }), TOLERANCE.wishart));
+    });
+  }
 
   it('the loop form: SAM-SDE runs at d = 176; above 176 a software adapter refuses, saying why', { timeout: 600_000 }, async () => {
     const context = gpu();
