@@ -171,8 +171,9 @@ describe('issue 14: broken things fixed', () => {
     await shot('order-cancelled-none');
 
     // Now cancelled after the first step (η = 0.05: 20 steps) has finished, inside the second
-    // (η = 0.025: 40 steps) or the third (η = 0.0005: 2000 steps).
-    await page.getByTestId('param-etas').fill('0.05, 0.025, 0.0005');
+    // (η = 0.025: 40 steps) or the third (η = 0.0001: 10 000 steps, long enough that the click
+    // lands before it ends: with 2000 steps the kernels became fast enough to finish first).
+    await page.getByTestId('param-etas').fill('0.05, 0.025, 0.0001');
     await page.getByTestId('run-button').click();
     await expect.poll(async () => /η step [23] of 3/.test(await page.getByTestId('run-status').innerText()), { timeout: WAIT_MS, interval: 100 }).toBe(true);
     const running = await page.getByTestId('run-status').innerText();
@@ -180,12 +181,12 @@ describe('issue 14: broken things fixed', () => {
     expect(await focused()).toBe('cancel-button');
     await page.getByTestId('cancel-button').click();
     await expect.poll(state, { timeout: WAIT_MS }).toBe('cancelled');
-    expect(running).toMatch(/^Running\. Overall \d+ % · η step [23] of 3 \(η = 0\.0(25|005), ρ = [\d.]+, (40|2000) steps\): \d+ %$/);
+    expect(running).toMatch(/^Running\. Overall \d+ % · η step [23] of 3 \(η = 0\.0(25|001), ρ = [\d.]+, (40|10000) steps\): \d+ %$/);
     expect(await page.getByTestId('order-nothing-finished').count()).toBe(0);
     const partial = await page.getByTestId('order-partial').innerText();
     const finished = Number(partial.match(/^Cancelled after ([12]) of 3 η steps: finished η = 0\.05/)?.[1]);
     expect(finished, partial).toBeGreaterThan(0);
-    expect(partial).toContain(`not run: ${['0.025, 0.0005', '0.0005'][finished - 1]}`);
+    expect(partial).toContain(`not run: ${['0.025, 0.0001', '0.0001'][finished - 1]}`);
     expect(await page.getByTestId('order-row').count()).toBe(1);
     // The finished steps' errors are drawn (one point per finished η for the one pair).
     expect(await plotPoints('order-view')).toEqual([finished]);
