@@ -66,12 +66,8 @@ fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
     return;
   }
   let path = run.path_offset + p;
-  let d4 = (problem_dim() + 3u) / 4u;
-  for (var r = 0u; r < BPT; r++) {
-    let b = lane_group(r);
-    if (b < d4) { lz_v[r] = state[sharp.state_offset + b * run.paths + p]; }
-  }
-  problem_set_point(&lz_v);
+  load_state(sharp.state_offset, p);
+  problem_set_point(&x_state);
   let wd = problem_weight_decay();
 
   var trace = 0.0;

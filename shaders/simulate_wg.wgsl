@@ -7,12 +7,13 @@
 var<workgroup> status_word: u32;
 
 // State layout: lane group b of path p at state_offset + b·P + p (as shaders/simulate.wgsl).
-// x_state's lane groups beyond d stay zero (private memory starts zeroed).
-fn load_state(p: u32) {
+// x_state's lane groups beyond d stay zero (private memory starts zeroed). The advance and the
+// sharpness readout read their window of the state buffer at their own offset.
+fn load_state(state_offset: u32, p: u32) {
   let d4 = (problem_dim() + 3u) / 4u;
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < d4) { x_state[r] = state[dispatch.state_offset + b * run.paths + p]; }
+    if (b < d4) { x_state[r] = state[state_offset + b * run.paths + p]; }
   }
 }
 
@@ -84,7 +85,7 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
   let p = dispatch.path_base + wid.x;
   if (p >= run.paths) { return; }
   let path = run.path_offset + p;
-  load_state(p);
+  load_state(dispatch.state_offset, p);
   var dead_at = uniform_word(diverged_at[dispatch.status_offset + p]);
   guard_hits = guard_count[dispatch.status_offset + p];
   let substeps = select(run.substeps, 1u, is_algorithm());

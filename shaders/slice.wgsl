@@ -25,7 +25,7 @@ fn lane_group(r: u32) -> u32 {
 // into one of them: on SwiftShader a Slice passed or returned by value is copied element by
 // element at every call site, ~0.1 s of compile time per call for 30 lane groups (a by-value
 // helper called 20 times compiled in 2.0 s, the pointer form in 0.1 s; docs/architecture.md,
-// "Network passes"). WGSL forbids a written pointer aliasing another argument, hence the
+// "Per-path vectors"). WGSL forbids a written pointer aliasing another argument, hence the
 // in-place forms.
 
 fn s_clear(out: ptr<private, Slice>) {
