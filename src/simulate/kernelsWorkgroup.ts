@@ -31,6 +31,16 @@ export const PATH_WORKGROUP_SIZE = 8;
  * (Iris, 35 blocks) outweighs the shorter code (docs/architecture.md, "Network passes").
  */
 export const ROW_CODE_BLOCKS = 64;
+/**
+ * The bound for a data set of at least MANY_SAMPLES samples. There every thread of a group
+ * repeating the row's scalar work (its features, loss, residual and weights) costs more than
+ * the longer code and the larger per-pass set-up of a row per thread: Breast Cancer (569
+ * samples, 248 blocks) runs USAM-SDE 1.1× faster with a row per thread than with quads, and
+ * compiles in at most 2.1 s. With few samples the set-up wins: teacher–student (10 samples)
+ * runs 2× slower with a row per thread.
+ */
+export const MANY_SAMPLES_ROW_CODE_BLOCKS = 256;
+export const MANY_SAMPLES = 256;
 const ROW_THREAD_CHOICES = [1, 2, 4];
 /** The WGSL files of the layout, in composition order. */
 export const WORKGROUP_SHADER_FILES = [
@@ -67,27 +77,33 @@ export interface WorkgroupProgramShape {
 }
 
 /**
- * The program of one network shape (n_in, h, n_out, activation, loss): compiled once per device
- * and shared by every data set of that shape. `subgroups`: the device has the feature. Throws
- * when the padded weights and the reduction's partials do not fit the adapter's workgroup
- * memory, naming what would be needed.
+ * The program of one network shape (n_in, h, n_out, activation, loss) and sample count class:
+ * compiled once per device and shared by every data set of that shape. `subgroups`: the device
+ * has the feature. G is the fewest threads per row whose share of the per-row code is within
+ * the bound (ROW_CODE_BLOCKS, or MANY_SAMPLES_ROW_CODE_BLOCKS for MANY_SAMPLES samples or more)
+ * and whose partials fit the workgroup memory; the most (4) where none is within the bound.
+ * Throws when the padded weights and the reduction's partials do not fit the adapter's
+ * workgroup memory, naming what would be needed.
  */
 export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number, subgroups: boolean): WorkgroupProgramShape {
   const { inputs, hidden, outputs } = spec;
   const d = inputs * hidden + hidden * outputs;
   const hiddenBlocks = Math.ceil(hidden / 4);
-  const rowThreads = ROW_THREAD_CHOICES.find((g) => (inputs + outputs) * Math.ceil(hiddenBlocks / g) <= ROW_CODE_BLOCKS)
-    ?? ROW_THREAD_CHOICES[ROW_THREAD_CHOICES.length - 1];
-  const rowGroups = PATH_WORKGROUP_SIZE / rowThreads;
-  const laneBlocks = Math.ceil(hiddenBlocks / rowThreads);
-  const paddedBlocks = rowThreads * laneBlocks;
-  const weightBlocks = (inputs + outputs) * paddedBlocks;
-  const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
+  const codeBound = spec.samples >= MANY_SAMPLES ? MANY_SAMPLES_ROW_CODE_BLOCKS : ROW_CODE_BLOCKS;
+  const laneBlocksOf = (g: number) => Math.ceil(hiddenBlocks / g);
   // Mirrors the var<workgroup> declarations: network.wgsl (wg_part: the point and the
   // direction, later the groups' partials; row_red without subgroups), slice.wgsl (red,
   // red_total) and simulate_wg.wgsl (status_word).
-  const workgroupBytes = 16 * Math.max(2, rowGroups) * weightBlocks + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE)
-    + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
+  const workgroupBytesOf = (g: number) => 16 * Math.max(2, PATH_WORKGROUP_SIZE / g) * (inputs + outputs) * g * laneBlocksOf(g)
+    + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE) + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
+  const rowThreads = ROW_THREAD_CHOICES.find((g) => (inputs + outputs) * laneBlocksOf(g) <= codeBound && workgroupBytesOf(g) <= maxWorkgroupBytes)
+    ?? ROW_THREAD_CHOICES[ROW_THREAD_CHOICES.length - 1];
+  const rowGroups = PATH_WORKGROUP_SIZE / rowThreads;
+  const laneBlocks = laneBlocksOf(rowThreads);
+  const paddedBlocks = rowThreads * laneBlocks;
+  const weightBlocks = (inputs + outputs) * paddedBlocks;
+  const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
+  const workgroupBytes = workgroupBytesOf(rowThreads);
   if (workgroupBytes > maxWorkgroupBytes) {
     throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
       + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytes})`);

@@ -193,11 +193,21 @@ describe('a record pass serves the next step (shaders/simulate_wg.wgsl)', () => 
 
 describe('row groups without subgroups (shaders/problems/network.wgsl)', () => {
   // A device without the subgroups feature (as some browsers give) sums each row group's
-  // hidden units through workgroup memory: the same sums in the same order, so the same bits.
+  // hidden units through workgroup memory: the same sums in the same order, so the same bits
+  // (a row per thread has no group sums: the two forms must still agree).
   // Mode B: batches, ζ weights, self-minus directions and second outputs.
   const cases = [
     { name: 'pairs: Iris h=60 (hidden units padded to 64)', problem: { ...MLP_IRIS, hidden: 60 }, threads: 2, models: ['SAM-SDE', 'USAM-SDE', 'DNSAM-SDE'] },
-    { name: 'quads: Breast Cancer h=30 (padded to 32)', problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 }, threads: 4, models: ['SAM-SDE', 'USAM-SDE'] },
+    {
+      name: 'quads: teacher-student 30→30→1, 64 samples (padded to 32)',
+      problem: {
+        kind: 'teacher-student', inputs: 30, samples: 64, hidden: 30, outputs: 1, teacherHidden: 30,
+        activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 0,
+      },
+      threads: 4,
+      models: ['SAM-SDE', 'USAM-SDE'],
+    },
+    { name: 'a row per thread: Breast Cancer h=30 (569 samples)', problem: { kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 }, threads: 1, models: ['SAM-SDE', 'USAM-SDE'] },
   ];
   for (const { name, problem, threads, models } of cases) {
     it(`${name}: SAM and ${models.join(', ')}, bit for bit the subgroup form, and the twin's paths`, async () => {
