@@ -34,12 +34,12 @@ export const ROW_CODE_BLOCKS = 64;
 /**
  * The bound for a data set of at least MANY_SAMPLES samples. There every thread of a group
  * repeating the row's scalar work (its features, loss, residual and weights) costs more than
- * the longer code and the larger per-pass set-up of a row per thread: Breast Cancer (569
- * samples, 248 blocks) runs USAM-SDE 1.1× faster with a row per thread than with quads, and
- * compiles in at most 2.1 s. With few samples the set-up wins: teacher–student (10 samples)
- * runs 2× slower with a row per thread.
+ * a longer code and a larger per-pass set-up: Breast Cancer (569 samples) runs USAM-SDE 1.1×
+ * faster with pairs (124 blocks) than with quads, as fast as with a row per thread (248),
+ * whose SAM-SDE compiles in 2.2–2.9 s against pairs' 1.7 s. With few samples the set-up wins:
+ * teacher–student (10 samples) runs 2× slower with a row per thread.
  */
-export const MANY_SAMPLES_ROW_CODE_BLOCKS = 256;
+export const MANY_SAMPLES_ROW_CODE_BLOCKS = 128;
 export const MANY_SAMPLES = 256;
 const ROW_THREAD_CHOICES = [1, 2, 4];
 /** The WGSL files of the layout, in composition order. */

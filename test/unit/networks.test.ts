@@ -223,25 +223,25 @@ describe('network configs (docs/model.md §5)', () => {
 describe('workgroup-per-path layout: program shape and data packing', () => {
   const spec = () => networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
 
-  it('d = 930 (569 samples): a row per thread, 8 blocks of 4 hidden units; the padded weights and their partials fit 32 KiB; one program per shape', () => {
+  it('d = 930 (569 samples): pairs, 4 blocks of 4 hidden units per thread; the padded weights and their partials fit 16 KiB; one program per shape', () => {
     const shape = workgroupProgramShape(spec(), 32768, true);
-    expect(shape.rowThreads).toBe(1);
-    expect(shape.laneBlocks).toBe(8);
+    expect(shape.rowThreads).toBe(2);
+    expect(shape.laneBlocks).toBe(4);
     expect(shape.paddedBlocks).toBe(8);
     expect(shape.weightBlocks).toBe((30 + 1) * 8);
-    expect(shape.laneWeightBlocks).toBe((30 + 1) * 8);
+    expect(shape.laneWeightBlocks).toBe((30 + 1) * 4);
     expect(shape.blocksPerThread).toBe(Math.ceil(930 / (4 * PATH_WORKGROUP_SIZE)));
     expect(shape.dimCapacity).toBeGreaterThanOrEqual(930);
-    expect(shape.workgroupBytes).toBeLessThanOrEqual(32768);
-    expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE);
+    expect(shape.workgroupBytes).toBeLessThanOrEqual(16384);
+    expect(shape.tileRows).toBe(PATH_WORKGROUP_SIZE / 2);
     // The generated row code reads a thread's weights at constant indices: its W1 block (i, b)
-    // at i·HB + b, W2 block (0, b) at 30·HB + b; the logit is a group sum (of one thread).
+    // at i·HB + b, W2 block (0, b) at 30·HB + b; the logit is a group sum.
     const values = workgroupTemplateValues(shape);
-    expect(values.rowForward).toContain('x29 * pw[239]');
-    expect(values.rowLogits).toContain(`row_sum(vec4f(${Array.from({ length: 8 }, (_, b) => `dot(s[${b}], pw[${240 + b}])`).join(' + ')}, 0.0, 0.0, 0.0))`);
-    expect(values.rowAccumulate).toContain('acc_p0[247] +=');
-    expect(values.rowAccumulate).not.toContain('acc_p0[248]');
-    // Without subgroups the group sums go through workgroup memory (one vec4 per thread more).
+    expect(values.rowForward).toContain('x29 * pw[119]');
+    expect(values.rowLogits).toContain('row_sum(vec4f(dot(s[0], pw[120]) + dot(s[1], pw[121]) + dot(s[2], pw[122]) + dot(s[3], pw[123]), 0.0, 0.0, 0.0))');
+    expect(values.rowAccumulate).toContain('acc_p0[123] +=');
+    expect(values.rowAccumulate).not.toContain('acc_p0[124]');
+    // Without subgroups the pair sums go through workgroup memory (one vec4 per thread more).
     const fallback = workgroupProgramShape(spec(), 32768, false);
     expect(fallback.workgroupBytes).toBe(shape.workgroupBytes + 16 * PATH_WORKGROUP_SIZE);
     expect(workgroupTemplateValues(fallback)).toEqual({ ...values, subgroups: false });
@@ -250,16 +250,16 @@ describe('workgroup-per-path layout: program shape and data packing', () => {
     expect(workgroupTemplateValues(workgroupProgramShape(iris, 32768, true))).not.toEqual(values);
   });
 
-  it('d = 930 in 16 KiB of workgroup memory: pairs, whose partials fit where a row per thread\'s do not', () => {
-    const shape = workgroupProgramShape(spec(), 16384, true);
-    expect([shape.rowThreads, shape.laneBlocks, shape.tileRows]).toEqual([2, 4, PATH_WORKGROUP_SIZE / 2]);
-    expect(shape.workgroupBytes).toBeLessThanOrEqual(16384);
-    const values = workgroupTemplateValues(shape);
-    expect(values.rowLogits).toContain('row_sum(vec4f(dot(s[0], pw[120]) + dot(s[1], pw[121]) + dot(s[2], pw[122]) + dot(s[3], pw[123]), 0.0, 0.0, 0.0))');
+  it('d = 930 in 12 KiB of workgroup memory: quads, whose partials fit where pairs\' do not', () => {
+    expect(workgroupProgramShape(spec(), 16384, true).rowThreads).toBe(2);
+    const shape = workgroupProgramShape(spec(), 12288, true);
+    expect([shape.rowThreads, shape.laneBlocks, shape.tileRows]).toEqual([4, 2, PATH_WORKGROUP_SIZE / 4]);
+    expect(shape.workgroupBytes).toBeLessThanOrEqual(12288);
+    expect(workgroupTemplateValues(shape).rowLogits).toContain('row_sum(vec4f(dot(s[0], pw[60]) + dot(s[1], pw[61]), 0.0, 0.0, 0.0))');
   });
 
   it('threads per row: the fewest (1, 2 or 4) whose share of the weights is at most ROW_CODE_BLOCKS vec4 blocks, MANY_SAMPLES_ROW_CODE_BLOCKS with many samples', () => {
-    expect([ROW_CODE_BLOCKS, MANY_SAMPLES_ROW_CODE_BLOCKS, MANY_SAMPLES]).toEqual([64, 256, 256]);
+    expect([ROW_CODE_BLOCKS, MANY_SAMPLES_ROW_CODE_BLOCKS, MANY_SAMPLES]).toEqual([64, 128, 256]);
     const shape = (problem: Parameters<typeof networkSpec>[0]) => workgroupProgramShape(networkSpec(problem), 32768, true);
     // Iris h=20: (4 + 3)·5 = 35 blocks for one thread; a row per thread, 8 rows at once.
     const iris = shape({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
@@ -273,18 +273,22 @@ describe('workgroup-per-path layout: program shape and data packing', () => {
       activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 0,
     });
     expect([ts.rowThreads, ts.laneBlocks]).toEqual([4, 7]);
-    // Breast Cancer h=30 (569 samples): 31·8 = 248 blocks, within the bound for many samples;
-    // the same shape with 255 samples keeps quads (31·2 = 62).
+    // Breast Cancer h=30 (569 samples): 31·8 = 248 blocks for one thread, 31·4 = 124 for each
+    // of two, within the bound for many samples; the same shape with 255 samples keeps quads
+    // (31·2 = 62).
     const bc = shape({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 });
-    expect([bc.rowThreads, bc.laneBlocks]).toEqual([1, 8]);
+    expect([bc.rowThreads, bc.laneBlocks]).toEqual([2, 4]);
     const fewer = workgroupProgramShape({ ...networkSpec({ kind: 'mlp', dataset: 'breast-cancer', hidden: 30, activation: 'sigmoid', weightDecay: 0.1 }), samples: 255 }, 32768, true);
     expect([fewer.rowThreads, fewer.laneBlocks]).toEqual([4, 2]);
-    // teacher-student 5→100→1 with 1000 samples: 150 blocks for one thread.
+    // teacher-student 5→100→1 with 1000 samples: 150 blocks for one thread, 78 for each of two.
     const many = shape({
       kind: 'teacher-student', inputs: 5, samples: 1000, hidden: 100, outputs: 1, teacherHidden: 100,
       activation: 'sigmoid', teacherActivation: 'sigmoid', weightDecay: 0.01, seed: 0,
     });
-    expect([many.rowThreads, many.laneBlocks]).toEqual([1, 25]);
+    expect([many.rowThreads, many.laneBlocks]).toEqual([2, 13]);
+    // Iris h=120 (150 samples, fewer than MANY_SAMPLES): 7·30 = 210, 7·15 = 105, 7·8 = 56.
+    const wide = shape({ kind: 'mlp', dataset: 'iris', hidden: 120, activation: 'linear', weightDecay: 0 });
+    expect(wide.rowThreads).toBe(4);
   });
 
   it('a network that does not fit the workgroup memory is an error that says what it needs', () => {
