@@ -40,6 +40,7 @@ export const ROW_CODE_BLOCKS = 64;
  * teacher–student (10 samples) runs 2× slower with a row per thread.
  */
 export const MANY_SAMPLES_ROW_CODE_BLOCKS = 128;
+/** The sample count from which MANY_SAMPLES_ROW_CODE_BLOCKS applies (Breast Cancer has 569). */
 export const MANY_SAMPLES = 256;
 const ROW_THREAD_CHOICES = [1, 2, 4];
 /** The WGSL files of the layout, in composition order. */
