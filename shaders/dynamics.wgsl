@@ -83,32 +83,6 @@ fn model_substep(x: Vec, g: Vec, path: u32, k: u32, j: u32, guards: ptr<function
 
 // SAM's inner draw i (model_substep): w = σZ_i + ∇f, u = w/‖w‖; mean_u += u and, with the full
 // diffusion, a_hxi += (Hξ − (u·Hξ)u)/‖w‖.
-#if ${loopVectors}
-// The loop form works lane by lane in place: its by-value vector helpers, called K times in
-// a loop, made SwiftShader's compile of SAM-SDE crash (SIGSEGV) from d = 136 (128 ran; now 176 does).
-// The same operations in the same order as the register form below.
-fn sam_inner_draw(g: ptr<function, Vec>, hxi: ptr<function, Vec>, mean_u: ptr<function, Vec>, a_hxi: ptr<function, Vec>,
-                  full_diffusion: bool, path: u32, k: u32, j: u32, i: u32, guards: ptr<function, u32>) {
-  var u: Vec;
-  var ww = vec4f(0.0);
-  for (var b = 0u; b < D4; b++) {
-    let z = normal4(run.seed, STREAM_SAM_INNER, path, k, j, i * D4 + b) * select(vec4f(1.0), TAIL_MASK, b == D4 - 1u);
-    u[b] = run.sigma * z + (*g)[b];
-    ww += u[b] * u[b];
-  }
-  let inv_n = 1.0 / guarded(sqrt(ww.x + ww.y + ww.z + ww.w), guards);
-  var uh = vec4f(0.0);
-  for (var b = 0u; b < D4; b++) {
-    u[b] = inv_n * u[b];
-    (*mean_u)[b] = (*mean_u)[b] + u[b];
-    uh += u[b] * (*hxi)[b];
-  }
-  if (full_diffusion) {
-    let c = -(uh.x + uh.y + uh.z + uh.w);
-    for (var b = 0u; b < D4; b++) { (*a_hxi)[b] = (*a_hxi)[b] + inv_n * (c * u[b] + (*hxi)[b]); }
-  }
-}
-#else
 fn sam_inner_draw(g: ptr<function, Vec>, hxi: ptr<function, Vec>, mean_u: ptr<function, Vec>, a_hxi: ptr<function, Vec>,
                   full_diffusion: bool, path: u32, k: u32, j: u32, i: u32, guards: ptr<function, u32>) {
   let w = v_axpy(run.sigma, v_normal(run.seed, STREAM_SAM_INNER, path, k, j, i * D4), *g);
@@ -119,7 +93,6 @@ fn sam_inner_draw(g: ptr<function, Vec>, hxi: ptr<function, Vec>, mean_u: ptr<fu
     *a_hxi = v_add(*a_hxi, v_scale(inv_n, v_axpy(-v_dot(u, *hxi), u, *hxi)));
   }
 }
-#endif
 
 // Advances x by one step k -> k+1; g = ∇f(x) on entry. Substeps after the first take the
 // gradient at the point the previous one reached.

@@ -66,30 +66,6 @@ const NL: u32 = (NI + NO) * HB;
 const ROW_THREADS: u32 = ${rowThreads}u;
 const ROW_GROUPS: u32 = WG / ROW_THREADS;
 
-const DIR_NONE: u32 = 0u;
-const DIR_SHARED: u32 = 1u;       // V_n = V (set by problem_set_dir)
-const DIR_SELF_MINUS: u32 = 2u;   // V_n = ∇ℓ_n − V
-
-const OUT_NONE: u32 = 0u;
-const OUT_GRAD: u32 = 1u;         // Σ_n (1/rows) ∇ℓ_n
-const OUT_HVP: u32 = 2u;          // Σ_n (1/rows) ∇²ℓ_n V_n
-const OUT_GRAD_ZETA: u32 = 3u;    // Σ_n (ζ_n − ζ̄) ∇ℓ_n
-const OUT_HVP_ZETA: u32 = 4u;     // Σ_n (ζ_n − ζ̄) ∇²ℓ_n V_n
-
-struct PassSpec {
-  rows: u32,
-  batch_stream: u32,  // NONE: row r is sample r; else row r is drawn from this Threefry stream
-  seed: u32,
-  path: u32,
-  step: u32,
-  substep: u32,
-  first_block: u32,   // batch draws: row r uses block first_block + r/4, word r mod 4
-  zeta_stream: u32,   // ζ_n: normal n of (seed, zeta_stream; path, step, substep)
-  direction: u32,
-  out0: u32,
-  out1: u32,
-}
-
 // The point (blocks 0..NW−1) and the direction (NW..2NW−1) of the next pass, then the pass's
 // partials (row group g's block c at g·NW + c): one array, since the pass copies the point
 // and the direction to each thread's private memory before it writes partials.
@@ -119,14 +95,6 @@ var<private> dir_set: bool;
 /** This thread's sums over its group's rows, its share of the weights. */
 var<private> acc_p0: array<vec4f, NL>;
 var<private> acc_p1: array<vec4f, NL>;
-/** The pass outputs, this thread's coordinates. */
-var<private> acc0: Slice;
-var<private> acc1: Slice;
-/**
- * ζ̄ for the ζ-weighted outputs, set by the caller (a private value only feeds arithmetic,
- * so the pass's control flow stays uniform).
- */
-var<private> pass_zeta_mean: f32;
 
 fn problem_dim() -> u32 {
   return net.header.dim;
@@ -249,29 +217,6 @@ fn act1_4(s: vec4f) -> vec4f {
 fn act2_4(s: vec4f) -> vec4f {
   if (ACTIVATION == 1u) { return s * (1.0 - s) * (1.0 - 2.0 * s); }
   return vec4f(0.0);
-}
-
-// The parts of a pass this pipeline can be asked for, from its overrides (DYNAMICS, MODE_B):
-// directions and HVPs for the models that apply H (every model but SGD-SDE) and the readouts,
-// a second output for SAM-SDE and mode B, the self-minus direction and the ζ weights for mode B.
-// The rest is dead code the compiler drops. On SwiftShader code behind a branch that is never
-// taken still costs run time (four never-taken copies of the direction code slowed SGD-SDE on
-// Breast Cancer 1.4×), so this took SGD-SDE there from 4.2–4.6e2 to 9.8e2–1.0e3 path-steps/s and
-// USAM-SDE to 4.6–5.0e2 (docs/architecture.md, "How WGSL is composed and specialised").
-fn pass_has_directions() -> bool {
-  return DYNAMICS > SGD_SDE;
-}
-
-fn pass_has_second_output() -> bool {
-  return MODE_B || DYNAMICS == SAM_SDE;
-}
-
-fn is_zeta(kind: u32) -> bool {
-  return kind == OUT_GRAD_ZETA || kind == OUT_HVP_ZETA;
-}
-
-fn is_hvp(kind: u32) -> bool {
-  return kind == OUT_HVP || kind == OUT_HVP_ZETA;
 }
 
 // Row r's sample: r itself, or uniform with replacement: the high word of w·N for the

@@ -7,7 +7,7 @@
 struct QuadraticData {
   h: array<mat4x4f, D4 * D4>,
   minimizer: Vec,
-  // x = D4, read at run time as the loop form's bound: with a constant bound SwiftShader
+  // x = D4, read at run time as the looped H·v's bound: with a constant bound SwiftShader
   // unrolls the D4×D4 block loop at every inlined call site, and a d = 64 SAM-SDE pipeline
   // took 50 s to compile.
   lanes: vec4u,

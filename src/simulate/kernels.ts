@@ -7,16 +7,10 @@ import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
 import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
-import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule, tailMask } from './registerVectors.js';
+import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
 import {
-  WORKGROUP_SHADER_FILES, packNetwork, workgroupProgramShape, workgroupTemplateValues,
+  largeProblemShader, largeProblemThreads, largeProblemWorkgroupBytes, networkShader, packNetwork, workgroupProgramShape,
 } from './kernelsWorkgroup.js';
-
-/**
- * Largest dimension at which the thread-per-path loop form (d > REGISTER_DIM_MAX) was seen to
- * compile and run every dynamics and the sharpness readout on SwiftShader (see create).
- */
-export const SOFTWARE_LOOP_FORM_MAX_DIM = 176;
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
 export interface ProblemData {
@@ -34,8 +28,12 @@ export interface ProblemData {
 
 export type KernelLayout = 'thread-per-path' | 'workgroup-per-path';
 
-export function kernelLayout(problem: Pick<ProblemData, 'network'>): KernelLayout {
-  return problem.network ? 'workgroup-per-path' : 'thread-per-path';
+/**
+ * The networks, and quadratics and saddles above the register budget (REGISTER_DIM_MAX), whose
+ * vectors one thread could not hold in registers, take the workgroup-per-path layout.
+ */
+export function kernelLayout(problem: Pick<ProblemData, 'network' | 'dim'>): KernelLayout {
+  return problem.network || problem.dim > REGISTER_DIM_MAX ? 'workgroup-per-path' : 'thread-per-path';
 }
 
 /** Paths one workgroup advances in a layout. */
@@ -85,20 +83,18 @@ export function packProblem(problem: ProblemData): Float32Array<ArrayBuffer> {
   return out;
 }
 
-/** WGSL of the thread-per-path kernels of a quadratic or saddle problem of dimension d. */
+/**
+ * WGSL of the thread-per-path kernels of a quadratic or saddle problem of dimension
+ * d ≤ REGISTER_DIM_MAX: the register form's vector module (and the quadratic's H·v up to
+ * REGISTER_HVP_DIM_MAX) is generated for this d.
+ */
 export function threadPerPathShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, problemInUniform: boolean): ComposedShader {
-  const registers = d <= REGISTER_DIM_MAX;
-  const d4 = lanes(d);
-  // The register form's vector module (and the quadratic's H·v) is generated for this d.
-  const all = registers
-    ? { ...sources, [REGISTER_VECTORS_FILE]: registerVectorModule(d, kind === 'quadratic') }
-    : sources;
   return composeShader(
-    all,
-    ['threefry.wgsl', registers ? REGISTER_VECTORS_FILE : 'vec.wgsl', 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
+    { ...sources, [REGISTER_VECTORS_FILE]: registerVectorModule(d, kind === 'quadratic') },
+    ['threefry.wgsl', REGISTER_VECTORS_FILE, 'run.wgsl', `problems/${kind}.wgsl`, 'dynamics.wgsl', 'simulate.wgsl',
       'sharpness.wgsl', 'sharpness_path.wgsl'],
-    { dim: d, dim4: d4, tailMask: tailMask(d), problemInUniform, loopHvp: d > REGISTER_HVP_DIM_MAX, loopVectors: !registers },
-    `SimulationKernels.${kind}${d}${registers ? '.registers' : ''}`,
+    { problemInUniform, loopHvp: d > REGISTER_HVP_DIM_MAX },
+    `SimulationKernels.${kind}${d}.registers`,
   );
 }
 
@@ -205,30 +201,38 @@ export class SimulationKernels {
     });
   }
 
-  static async create(ctx: GpuContext, sources: ShaderSources, problem: ProblemData): Promise<SimulationKernels> {
+  /**
+   * `largeProblemThreads`: threads per path for a quadratic or saddle above the register budget
+   * (default: by adapter, see largeProblemThreads in kernelsWorkgroup.ts).
+   */
+  static async create(
+    ctx: GpuContext, sources: ShaderSources, problem: ProblemData, options: { largeProblemThreads?: number } = {},
+  ): Promise<SimulationKernels> {
     if (problem.network) {
       const shape = networkShape(ctx, problem.network);
-      const shader = composeShader(sources, WORKGROUP_SHADER_FILES, workgroupTemplateValues(shape),
-        `SimulationKernels.network${shape.dimCapacity}`, shape.subgroups ? ['subgroups'] : []);
-      const program = await cachedProgram(ctx, shader, false);
+      const program = await cachedProgram(ctx, networkShader(sources, shape), false);
       return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
     }
+    const kind = problem.kind as 'quadratic' | 'saddle';
     const d = problem.dim;
-    if (d > REGISTER_DIM_MAX && d > SOFTWARE_LOOP_FORM_MAX_DIM && ctx.adapter.isSoftware) {
-      // Known defect: SwiftShader's compiler dies (SIGSEGV, or "Local variable exceeds stack
-      // size limit") on the loop form's by-value vectors as d grows: measured, SAM-SDE from
-      // d = 184, USAM-SDE, DNSAM-SDE and SAM-DRIFT at 256, SAM at 320, SGD at 512; every
-      // dynamics and the sharpness readout run at 176. Refuse above 176 rather than crash.
-      throw new Error(`a ${problem.kind} problem of dimension ${d} crashes the software adapter (SwiftShader; the thread-per-path `
-        + `kernels run up to d = ${SOFTWARE_LOOP_FORM_MAX_DIM} there): use a hardware GPU or a smaller dimension`);
-    }
     const packed = packProblem(problem);
-    const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
-    if (problem.kind === 'saddle' && !problemInUniform) {
-      throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
+    if (kernelLayout(problem) === 'workgroup-per-path') {
+      // Above the register budget: H in storage (it no longer fits 64 KiB), λ in a uniform buffer.
+      const inUniform = kind === 'saddle';
+      if (inUniform && packed.byteLength > ctx.device.limits.maxUniformBufferBindingSize) {
+        throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
+      }
+      const threads = largeProblemThreads(ctx.adapter.isSoftware, options.largeProblemThreads);
+      const bytes = largeProblemWorkgroupBytes(kind, d, threads);
+      if (bytes > ctx.device.limits.maxComputeWorkgroupStorageSize) {
+        throw new Error(`${kind} problem of dimension ${d} with ${threads} threads per path needs ${bytes} bytes of workgroup memory; `
+          + `the adapter has ${ctx.device.limits.maxComputeWorkgroupStorageSize}`);
+      }
+      const program = await cachedProgram(ctx, largeProblemShader(sources, kind, d, threads), inUniform);
+      return new SimulationKernels(ctx, program, problem, inUniform, packed);
     }
-    const shader = threadPerPathShader(sources, problem.kind as 'quadratic' | 'saddle', d, problemInUniform);
-    const program = await cachedProgram(ctx, shader, problemInUniform);
+    const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
+    const program = await cachedProgram(ctx, threadPerPathShader(sources, kind, d, problemInUniform), problemInUniform);
     return new SimulationKernels(ctx, program, problem, problemInUniform, packed);
   }
 
@@ -261,7 +265,7 @@ export class SimulationKernels {
 
   /** `modeB`: noise mode B (docs/model.md §1), for the workgroup-per-path kernels. */
   advance(name: Dynamics, modeB = false): Promise<GPUComputePipeline> {
-    if (modeB && this.layout === 'thread-per-path') {
+    if (modeB && !this.problem.network) {
       throw new Error(`mini-batch noise (mode B) needs a problem with data, not ${this.problem.kind}`);
     }
     return this.pipeline('advance', dynamicsIndex(name), `advance.${name}${modeB ? '.B' : ''}`, modeB);

@@ -15,6 +15,7 @@
 // for private arrays). A thread's matrix products are therefore written out with constant
 // indices for the network's n_in, its share of h and n_out; only the loop over samples stays a
 // loop. A real GPU compiler gets the same register-resident code.
+import { composeShader, type ComposedShader, type ShaderSources } from '../gpu/compose.js';
 import { ACTIVATION_CODES, LOSS_CODES, type NetworkSpec } from '../problems/network.js';
 
 /**
@@ -43,11 +44,65 @@ export const MANY_SAMPLES_ROW_CODE_BLOCKS = 128;
 /** The sample count from which MANY_SAMPLES_ROW_CODE_BLOCKS applies (Breast Cancer has 569). */
 export const MANY_SAMPLES = 256;
 const ROW_THREAD_CHOICES = [1, 2, 4];
-/** The WGSL files of the layout, in composition order. */
-export const WORKGROUP_SHADER_FILES = [
-  'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'problems/network.wgsl', 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
-  'sharpness.wgsl', 'sharpness_wg.wgsl',
-];
+/**
+ * Threads per path for a quadratic or saddle above the register budget (REGISTER_DIM_MAX), on a
+ * software adapter: one SIMD group. SwiftShader runs a workgroup's threads as the lanes of
+ * 4-wide SIMD registers and pays per thread for every barrier and workgroup sum; a Wishart
+ * d = 160 USAM-SDE ran 7.4e3 path-steps per CPU-s with 4 threads, 6.1e3 with 8, 5.4e3 with 16,
+ * 3.8e3 with 32 and 2.4e3 with 64 (docs/architecture.md, "Large quadratics and saddles").
+ */
+export const SOFTWARE_LARGE_PROBLEM_THREADS = 4;
+/**
+ * The same on a GPU: two warps (one wave of 64), each thread one lane group (4 rows of H·v) up
+ * to d = 256, so a path's vectors stay in registers at any size. Not measured: no GPU was lent.
+ */
+export const HARDWARE_LARGE_PROBLEM_THREADS = 64;
+
+/** Threads per path of the large-problem form: the adapter's default, or `requested` (a power of two, 1..256). */
+export function largeProblemThreads(isSoftware: boolean, requested?: number): number {
+  if (requested === undefined) return isSoftware ? SOFTWARE_LARGE_PROBLEM_THREADS : HARDWARE_LARGE_PROBLEM_THREADS;
+  if (!Number.isInteger(requested) || requested < 1 || requested > 256 || (requested & (requested - 1)) !== 0) {
+    throw new Error(`largeProblemThreads: ${requested} is not a power of two in 1..256`);
+  }
+  return requested;
+}
+
+/** The WGSL files of the layout for a problem module (shaders/pass.wgsl's interface), in composition order. */
+export function workgroupShaderFiles(problemFile: string): string[] {
+  return [
+    'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'pass.wgsl', problemFile, 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
+    'sharpness.wgsl', 'sharpness_wg.wgsl',
+  ];
+}
+
+/**
+ * Workgroup memory of the large-problem form: the quadratic's staged vector (wg_vector, ⌈d/4⌉
+ * vec4), slice.wgsl's sums (red, red_total) and simulate_wg.wgsl's status_word.
+ */
+export function largeProblemWorkgroupBytes(kind: 'quadratic' | 'saddle', d: number, threads: number): number {
+  return (kind === 'quadratic' ? 16 * Math.ceil(d / 4) : 0) + 16 * threads + 16 + 4;
+}
+
+/**
+ * WGSL of the workgroup-per-path kernels of a quadratic or saddle of dimension d with `threads`
+ * threads per path, the form above the thread-per-path register budget
+ * (shaders/problems/quadratic_wg.wgsl, saddle_wg.wgsl).
+ */
+export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, threads: number): ComposedShader {
+  const d4 = Math.ceil(d / 4);
+  return composeShader(sources, workgroupShaderFiles(`problems/${kind}_wg.wgsl`), {
+    workgroupSize: threads,
+    blocksPerThread: Math.ceil(d4 / threads),
+    dim: d,
+    dim4: d4,
+  }, `SimulationKernels.${kind}${d}.workgroup${threads}`);
+}
+
+/** WGSL of the workgroup-per-path kernels of one network program. */
+export function networkShader(sources: ShaderSources, shape: WorkgroupProgramShape): ComposedShader {
+  return composeShader(sources, workgroupShaderFiles('problems/network.wgsl'), workgroupTemplateValues(shape),
+    `SimulationKernels.network${shape.dimCapacity}`, shape.subgroups ? ['subgroups'] : []);
+}
 
 const HEADER_WORDS = 16;
 

@@ -1,21 +1,22 @@
 // The register-resident vector module of the thread-per-path kernels (issue 10; DESIGN.md
 // "Kernels"): WGSL generated per dimension at composition time, so that a path's vectors are
 // structs of named vec4f fields and every lane is addressed by a constant. Arrays indexed by a
-// loop variable (shaders/vec.wgsl, the form for large d) are kept in memory by SwiftShader and
-// must be unrolled by a GPU compiler before they can live in registers; these never are.
+// loop variable are kept in memory by SwiftShader and must be unrolled by a GPU compiler before
+// they can live in registers; these never are.
 // Only vector code is unrolled: the loops over steps, substeps and SAM-SDE's K inner draws stay
 // loops, so the size of a pipeline grows with d, not with d·K (an unrolled K made SAM-SDE
 // compile for over ten minutes on SwiftShader).
 //
-// The module defines the same functions as shaders/vec.wgsl, with the same arithmetic in the
-// same order, so either form gives the same numbers; shaders/problems/quadratic.wgsl takes its
-// H·v from here (blocks written out) or from its own loops.
+// shaders/problems/quadratic.wgsl takes its H·v from here (blocks written out) or from its own
+// loops. Above REGISTER_DIM_MAX problems take the workgroup-per-path layout
+// (src/simulate/kernelsWorkgroup.ts, largeProblemShader).
 
 /**
  * Largest dimension whose vectors are kept in registers (32 vec4 lanes a vector). Measured on
- * SwiftShader against the loop form (docs/architecture.md, "Register-resident vectors"): at
- * d = 64 and 128 it compiles 2.5–3× faster and runs SAM-SDE ~2× faster; at d = 512 its SAM-SDE
- * pipeline takes 27 s to compile, so larger problems keep the loop form.
+ * SwiftShader against the loop form it replaced (docs/architecture.md, "Register-resident
+ * vectors"): at d = 64 and 128 it compiles 2.5–3× faster and runs SAM-SDE ~2× faster; at
+ * d = 512 its SAM-SDE pipeline takes 27 s to compile, so larger problems take the
+ * workgroup-per-path layout.
  */
 export const REGISTER_DIM_MAX = 128;
 /** Largest dimension whose quadratic H·v is written out block by block (D4² block products). */
@@ -26,7 +27,7 @@ export const REGISTER_VECTORS_FILE = 'generated/vec_registers.wgsl';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** The WGSL vec4f of the last lane's real coordinates (1.0) and padding (0.0), for both forms. */
+/** The WGSL vec4f of the last lane's real coordinates (1.0) and padding (0.0). */
 export function tailMask(dim: number): string {
   const d4 = Math.ceil(dim / 4);
   return [0, 1, 2, 3].map((lane) => (4 * (d4 - 1) + lane < dim ? '1.0' : '0.0')).join(', ');
@@ -103,7 +104,7 @@ export function registerVectorModule(dim: number, withQuadraticHvp: boolean): st
   ];
   if (withQuadraticHvp && dim <= REGISTER_HVP_DIM_MAX) {
     // H is stored as D4×D4 blocks of mat4x4f (shaders/problems/quadratic.wgsl): lane r of H·v
-    // is Σ_c block(r, c)·v_c, summed over c in order, as the loop form does.
+    // is Σ_c block(r, c)·v_c, summed over c in order, as the looped H·v does.
     lines.push(
       '',
       '// docs/model.md §5 `quadratic`: H·v with every block product written out.',

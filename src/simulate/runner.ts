@@ -54,6 +54,11 @@ export interface SimulateOptions {
    * checkpoint if it has one, saved at the first record boundary after every everySeconds.
    */
   checkpoints?: Checkpointer;
+  /**
+   * Threads per path for a quadratic or saddle above the register budget (a power of two,
+   * 1..256); the adapter's default (src/simulate/kernelsWorkgroup.ts) when not given.
+   */
+  largeProblemThreads?: number;
 }
 
 export interface ChunkSnapshot {
@@ -109,7 +114,8 @@ export async function simulate(
     problem = problemUniforms(config.problem);
     twin = createProblemTwin(config.problem);
     options.onSetup?.(SETUP_PHASES.compiling, 0);
-    kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem }), signal);
+    kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem },
+      { largeProblemThreads: options.largeProblemThreads }), signal);
     reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
   } catch (e) {
     if (e instanceof SetupCancelled) return cancelledInSetup();

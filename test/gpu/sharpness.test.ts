@@ -1,7 +1,7 @@
 // The sharpness readouts on the GPU (docs/model.md §8; shaders/sharpness*.wgsl,
 // src/simulate/sharpness.ts) against closed forms and the float64 twin
 // (src/dynamics/twinSharpness.ts): the diagonal quadratic's tr H and λ_max, the saddle and an
-// Iris MLP path mean by path mean, a dense quadratic in the loop form, and the rule that adding
+// Iris MLP path mean by path mean, a dense quadratic above the register budget, and the rule that adding
 // readouts changes no other number of a run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
@@ -121,7 +121,10 @@ describe('sharpness readouts, thread-per-path layout', () => {
     }
   });
 
-  it('dense quadratic in the loop form (d = 133): top and trace against the twin', { timeout: 300_000 }, async () => {
+});
+
+describe('sharpness readouts, workgroup-per-path layout', () => {
+  it('a dense quadratic above the register budget (d = 133, shaders/problems/quadratic_wg.wgsl): top and trace against the twin', { timeout: 300_000 }, async () => {
     const ctx = gpu();
     const config = resolveConfig({
       problem: { kind: 'quadratic', hessian: { wishart: { dim: 133, seed: 2 } } }, noise: { sigma: 0.1 }, eta: 0.01,
@@ -135,9 +138,7 @@ describe('sharpness readouts, thread-per-path layout', () => {
     expect(worst(s.trace.mean, twin.trace, 1)).toBeLessThan(1e-6);
     expect(worst(s.top.mean, twin.top, 1)).toBeLessThan(1e-6);
   });
-});
 
-describe('sharpness readouts, workgroup-per-path layout', () => {
   it('Iris MLP with weight decay: GPU path means match the twin; nothing else changes', { timeout: 600_000 }, async () => {
     const ctx = gpu();
     const plain = resolveConfig({

@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
+import type { SimulateOptions } from '../../src/simulate/runner.js';
 import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
-import { SOFTWARE_LOOP_FORM_MAX_DIM } from '../../src/simulate/kernels.js';
+import { HARDWARE_LARGE_PROBLEM_THREADS } from '../../src/simulate/kernelsWorkgroup.js';
 import { useGpu } from './context.js';
 import {
   ALIVE, runGpu, runTwin, twinRecordCounts, twinRecordMeans, worstSeriesError, worstStateError,
@@ -38,9 +39,9 @@ const TOLERANCE = {
 
 /** Every dynamics on the GPU and through the twin; finals, divergence, guards and series. */
 async function compareWithTwin(
-  context: GpuContext, config: ResolvedConfig, tolerance: { state: number; means: number },
+  context: GpuContext, config: ResolvedConfig, tolerance: { state: number; means: number }, options: SimulateOptions = {},
 ): Promise<void> {
-  const { result, finals } = await runGpu(context, config);
+  const { result, finals } = await runGpu(context, config, options);
   const rho = config.rho[0];
   const run = result.runs[0];
   for (const name of EVERY) {
@@ -91,12 +92,12 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
   });
 
   // Above the generated H·v: d = 37 > REGISTER_HVP_DIM_MAX keeps the register vectors but
-  // loops over H's blocks; d = 133 > REGISTER_DIM_MAX takes shaders/vec.wgsl's loop form, with
-  // SAM's inner draws written lane by lane (sam_inner_draw). 37 = 4·9 + 1 and 133 = 4·33 + 1
-  // pad the last lane.
+  // loops over H's blocks; d = 133 > REGISTER_DIM_MAX takes the workgroup-per-path form
+  // (shaders/problems/quadratic_wg.wgsl) with the adapter's threads per path (4 on SwiftShader).
+  // 37 = 4·9 + 1 and 133 = 4·33 + 1 pad the last lane.
   const largerForms = [
     { name: 'register vectors with a looped H·v (REGISTER_HVP_DIM_MAX < d ≤ REGISTER_DIM_MAX): a Wishart d=37 quadratic', dim: 37, eta: 0.05, steps: 40, paths: 32 },
-    { name: 'above the register budget (REGISTER_DIM_MAX): the loop form on a Wishart d=133 quadratic', dim: 133, eta: 0.02, steps: 20, paths: 16 },
+    { name: 'above the register budget (REGISTER_DIM_MAX): the workgroup-per-path form on a Wishart d=133 quadratic', dim: 133, eta: 0.02, steps: 20, paths: 16 },
   ];
   for (const { name, dim, eta, steps, paths } of largerForms) {
     it(`${name}, every dynamics, m=2`, { timeout: 600_000 }, async () => {
@@ -111,19 +112,32 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
     });
   }
 
-  it('the loop form: SAM-SDE runs at d = 176; above 176 a software adapter refuses, saying why', { timeout: 600_000 }, async () => {
+  // The loop form this replaced crashed SwiftShader's compiler above d = 176; the workgroup
+  // form has no such limit. d = 301 with a GPU's 64 threads per path (5 lane groups for
+  // some threads, 4 for others: 301 = 4·75 + 1) checks the thread count a hardware adapter gets.
+  it('above the register budget with a GPU\'s threads per path: a Wishart d=301 quadratic, every dynamics, m=1', { timeout: 600_000 }, async () => {
     const context = gpu();
-    const config = (dim: number) => resolveConfig({
-      problem: { kind: 'quadratic', hessian: { wishart: { dim, seed: 1 } } }, noise: { sigma: 0.1 },
-      eta: 0.01, rho: 0.05, steps: 2, paths: 4, samInner: 2, algorithms: [], models: ['SAM-SDE'],
-    });
-    await context.scoped('loop form: software limit', async () => {
-      const largest = await runGpu(context, config(SOFTWARE_LOOP_FORM_MAX_DIM));
-      expect(largest.result.runs[0].series['SAM-SDE'].loss.mean.every(Number.isFinite)).toBe(true);
-      const run = runGpu(context, config(SOFTWARE_LOOP_FORM_MAX_DIM + 1));
-      if (context.adapter.isSoftware) await expect(run).rejects.toThrow(/quadratic problem of dimension 177 crashes the software adapter \(SwiftShader; the thread-per-path kernels run up to d = 176 there\)/);
-      else expect((await run).result.runs[0].series['SAM-SDE'].count[0]).toBe(4);
-    });
+    await context.scoped('twin: d=301, 64 threads', () => compareWithTwin(context, resolveConfig({
+      problem: { kind: 'quadratic', hessian: { wishart: { dim: 301, seed: 5 } } },
+      x0: { normal: { std: 1, seed: 14 } },
+      noise: { sigma: 0.5 },
+      eta: 0.01, rho: 0.3, steps: 10, paths: 4, seed: 9,
+      substeps: 1, coupling: 'shared', samInner: 4, recordEvery: 5,
+    }), TOLERANCE.wishart, { largeProblemThreads: HARDWARE_LARGE_PROBLEM_THREADS }));
+  });
+
+  it('above the register budget: the saddle (d=150, λ with negative entries), every dynamics, independent coupling', { timeout: 600_000 }, async () => {
+    const context = gpu();
+    // Negative entries of −0.2: with −0.5 the drift-only models' loss passes near zero, where the
+    // means' relative error (floor 1e-3) reached 6e-6 at the same state errors (≤ 3e-7).
+    const eigenvalues = Array.from({ length: 150 }, (_, i) => (i % 5 === 2 ? -0.2 : 0.5 + (i % 7) / 4));
+    await context.scoped('twin: saddle d=150', () => compareWithTwin(context, resolveConfig({
+      problem: { kind: 'saddle', eigenvalues, quartic: 0.5 },
+      x0: { normal: { std: 0.1, seed: 15 } },
+      noise: { sigma: 0.3 },
+      eta: 0.05, rho: 0.2, steps: 40, paths: 16, seed: 10,
+      substeps: 1, coupling: 'independent', samInner: 4, recordEvery: 10,
+    }), TOLERANCE.saddle));
   });
 
   it('σ=0 from the minimizer: the norm guards fire, counted exactly as the twin counts them, and no NaN', async () => {

@@ -1,0 +1,47 @@
+// Which kernel form a problem gets (DESIGN.md "Kernels"; docs/architecture.md, "Large
+// quadratics and saddles"): the thread-per-path register form up to REGISTER_DIM_MAX, the
+// workgroup-per-path layout above it and for the networks, with threads per path by adapter.
+import { describe, expect, it } from 'vitest';
+import { loadShaderSources } from '../../src/node/shaders';
+import { kernelLayout, threadPerPathShader } from '../../src/simulate/kernels';
+import {
+  HARDWARE_LARGE_PROBLEM_THREADS, SOFTWARE_LARGE_PROBLEM_THREADS, largeProblemShader, largeProblemThreads,
+} from '../../src/simulate/kernelsWorkgroup';
+import { REGISTER_DIM_MAX } from '../../src/simulate/registerVectors';
+
+const sources = loadShaderSources();
+const constant = (code: string, name: string) => new RegExp(`const ${name}: u32 = (\\d+)u;`).exec(code)?.[1];
+
+describe('kernel forms by dimension', () => {
+  it('thread-per-path up to REGISTER_DIM_MAX = 128, workgroup-per-path above it and for every network', () => {
+    expect(REGISTER_DIM_MAX).toBe(128);
+    expect(kernelLayout({ dim: 128 })).toBe('thread-per-path');
+    expect(kernelLayout({ dim: 129 })).toBe('workgroup-per-path');
+    expect(kernelLayout({ dim: 4096 })).toBe('workgroup-per-path');
+    expect(kernelLayout({ dim: 12, network: {} as never })).toBe('workgroup-per-path');
+  });
+
+  it('threads per path: 4 on a software adapter, 64 on a GPU, or a requested power of two; anything else is refused by name', () => {
+    expect(largeProblemThreads(true)).toBe(SOFTWARE_LARGE_PROBLEM_THREADS);
+    expect(largeProblemThreads(false)).toBe(HARDWARE_LARGE_PROBLEM_THREADS);
+    expect([SOFTWARE_LARGE_PROBLEM_THREADS, HARDWARE_LARGE_PROBLEM_THREADS]).toEqual([4, 64]);
+    expect(largeProblemThreads(true, 32)).toBe(32);
+    for (const bad of [0, 3, 512, 1.5]) {
+      expect(() => largeProblemThreads(false, bad)).toThrow(`largeProblemThreads: ${bad} is not a power of two in 1..256`);
+    }
+  });
+
+  it('the large-problem shader holds ⌈⌈d/4⌉/threads⌉ lane groups a thread, for the quadratic and the saddle', () => {
+    for (const kind of ['quadratic', 'saddle'] as const) {
+      const small = largeProblemShader(sources, kind, 301, 4);
+      expect([constant(small.code, 'WG'), constant(small.code, 'BPT'), constant(small.code, 'D'), constant(small.code, 'D4')])
+        .toEqual(['4', '19', '301', '76']);
+      const wide = largeProblemShader(sources, kind, 301, 64);
+      expect([constant(wide.code, 'WG'), constant(wide.code, 'BPT')]).toEqual(['64', '2']);
+      expect(small.code).toContain('fn problem_pass(p: PassSpec, want_loss: bool) -> f32');
+      expect(small.code).not.toContain('${');
+    }
+    // The thread-per-path form's vectors are the generated register module's named lanes.
+    expect(threadPerPathShader(sources, 'quadratic', 128, false).code).toContain('struct Vec { b0: vec4f');
+  });
+});
