@@ -32,6 +32,11 @@ export interface Profile {
   /** (c) USAM-SDE per problem (Wishart at each dimension, the 3-d diagonal, the saddle). */
   problemPaths: number;
   wishartDims: number[];
+  /**
+   * Threads per path swept for the Wishart dimensions above the register budget (d > 128, the
+   * workgroup-per-path form); empty: the adapter's default only (src/simulate/kernelsWorkgroup.ts).
+   */
+  largeProblemThreads: number[];
   includeDiagonal: boolean;
   includeSaddle: boolean;
   /** docs/model.md §5's networks run at this many paths (0: not run); skipped while the GPU lacks them. */
@@ -72,6 +77,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 1024,
     wishartDims: [20],
+    largeProblemThreads: [],
     includeDiagonal: false,
     includeSaddle: false,
     networkPaths: 0,
@@ -95,6 +101,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 16384,
     wishartDims: [4, 20, 64, 256],
+    largeProblemThreads: [],
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 256,
@@ -120,6 +127,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 2 ** 20,
     wishartDims: [4, 20, 64, 128, 512],
+    // The default of 64 is a guess until this sweep has run on a GPU.
+    largeProblemThreads: [4, 16, 64, 256],
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 4096,

@@ -3,8 +3,9 @@
 // run.batch_size samples), with the same draws as the thread-per-path kernels and the float64
 // twin (src/dynamics/twin.ts).
 //
-// A (sub)step is a short sequence of phases, each at most one network pass: phase_begin()
-// does the element-wise work before the pass and returns its PassSpec (rows = 0: no pass),
+// A (sub)step is a short sequence of phases, each at most one problem pass (a network's sweep
+// over its data, a quadratic's H·v; shaders/pass.wgsl): phase_begin() does the element-wise
+// work before the pass and returns its PassSpec (rows = 0: no pass),
 // phase_end() consumes the pass's outputs, substep_finish() applies the update. The entry
 // point (shaders/simulate_wg.wgsl) calls problem_pass() from ONE place: SwiftShader inlines
 // every call of that large function and compiles seconds per copy. The dynamics and the noise

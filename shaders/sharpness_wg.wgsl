@@ -1,5 +1,5 @@
 // Sharpness readout (docs/model.md §8), workgroup-per-path layout: workgroup i reads path
-// sharp.path_base + i from the state buffer; every H·v is one full-batch network pass
+// sharp.path_base + i from the state buffer; every H·v is one full-batch problem pass
 // (problem_pass with the direction shared by all rows) plus the weight decay wd·v, since f
 // includes (wd/2)‖x‖². The probes and the Lanczos steps share ONE call site of problem_pass
 // (SwiftShader compiles seconds per inlined copy). Parameters, buffers and the tridiagonal

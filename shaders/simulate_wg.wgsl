@@ -1,8 +1,9 @@
 // Entry points of the simulation, workgroup-per-path layout (DESIGN.md "Kernels"): workgroup
-// p advances path p of the chunk; its threads share the network passes and hold the state in
-// registers (shaders/slice.wgsl). Same bindings, state layout, observation layout and
-// dispatch parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one
-// dispatch loop (src/simulate/runner.ts) drives both.
+// p advances path p of the chunk; its threads share the problem's passes (shaders/pass.wgsl:
+// the networks, and quadratics and saddles above d = 128) and hold the state in registers
+// (shaders/slice.wgsl). Same bindings, state layout, observation layout and dispatch
+// parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one dispatch
+// loop (src/simulate/runner.ts) drives both.
 
 var<workgroup> status_word: u32;
 
@@ -73,7 +74,7 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
 
 // Iteration s = 0 only records the initial state (when asked); iteration s ≥ 1 advances
 // step k = step_start + s − 1 by its substeps, then records when k + 1 is a recorded step.
-// Every network pass of the dispatch, the record's included, goes through the one call of
+// Every pass of the dispatch, the record's included, goes through the one call of
 // problem_pass() below (SwiftShader compiles seconds per inlined copy). A record pass is the
 // full-batch gradient at x, which is also the first pass of the next step in noise mode A
 // (every dynamics but SAM-SDE, whose first pass adds an HVP): that pass reuses the record's

@@ -1,10 +1,12 @@
 // (c) HVPs per second and GFLOP/s per problem: USAM-SDE (one gradient and two HVPs per step,
-// bench/work.ts) on the Wishart quadratic at several dimensions, the 3-d diagonal quadratic,
+// bench/work.ts) on the Wishart quadratic at several dimensions (above 128, at each of the
+// profile's threads per path), the 3-d diagonal quadratic,
 // the saddle and docs/model.md §5's networks (with their twin and numpy peers). A problem the GPU cannot run yet (a network
 // before its WGSL module exists) is reported as skipped with the error, not left out.
 import { measureSize, skippedCase, type BenchEnv, type CaseBase } from '../measure.js';
 import { peerRuns } from './peers.js';
 import type { CaseResult } from '../results.js';
+import { REGISTER_DIM_MAX } from '../../src/simulate/registerVectors.js';
 import { DIAGONAL_3D, NETWORKS, SADDLE_10, singleConfig, wishart, workOf, type BenchProblem } from './configs.js';
 
 const MODEL = 'USAM-SDE';
@@ -18,22 +20,27 @@ const NETWORK_MIN_STEPS = 16;
 
 export async function problemCases(env: BenchEnv, emit: (result: CaseResult) => void): Promise<void> {
   const { profile } = env;
-  const problems: [BenchProblem, number][] = [
-    ...profile.wishartDims.map((d): [BenchProblem, number] => [wishart(d), profile.problemPaths]),
+  // Above the register budget, one case per swept thread count (or one at the adapter's default).
+  const wishartCases = profile.wishartDims.flatMap((d): [BenchProblem, number, number?][] =>
+    (d > REGISTER_DIM_MAX && profile.largeProblemThreads.length > 0
+      ? profile.largeProblemThreads.map((threads): [BenchProblem, number, number] => [wishart(d), profile.problemPaths, threads])
+      : [[wishart(d), profile.problemPaths]]));
+  const problems: [BenchProblem, number, number?][] = [
+    ...wishartCases,
     ...(profile.includeDiagonal ? [[DIAGONAL_3D, profile.problemPaths] as [BenchProblem, number]] : []),
     ...(profile.includeSaddle ? [[SADDLE_10, profile.problemPaths] as [BenchProblem, number]] : []),
     ...(profile.networkPaths > 0 ? NETWORKS.map((n): [BenchProblem, number] => [n, profile.networkPaths]) : []),
   ];
-  for (const [problem, paths] of problems) {
+  for (const [problem, paths, threads] of problems) {
     const base = (steps: number): CaseBase => ({
-      id: `problem/${MODEL}/${problem.name}/${paths}/gpu`,
+      id: `problem/${MODEL}/${problem.name}${threads ? `/T${threads}` : ''}/${paths}/gpu`,
       group: 'problem',
       runner: 'gpu',
       subject: MODEL,
-      problem: problem.description,
+      problem: threads ? `${problem.description}, ${threads} threads a path` : problem.description,
       paths,
       steps,
-      params: {},
+      params: threads ? { largeProblemThreads: threads } : {},
     });
     try {
       const work = workOf(singleConfig(problem, MODEL, 1, 1), MODEL);
@@ -41,6 +48,7 @@ export async function problemCases(env: BenchEnv, emit: (result: CaseResult) => 
       const outcome = await measureSize(env, {
         base,
         config: (steps) => singleConfig(problem, MODEL, paths, steps),
+        ...(threads ? { options: { largeProblemThreads: threads } } : {}),
         paths,
         ...(isNetwork ? { minSteps: NETWORK_MIN_STEPS } : {}),
         work,
