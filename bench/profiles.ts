@@ -41,6 +41,8 @@ export interface Profile {
   includeSaddle: boolean;
   /** docs/model.md §5's networks run at this many paths (0: not run); skipped while the GPU lacks them. */
   networkPaths: number;
+  /** Path slots a workgroup swept for the networks; empty: the adapter's default only. */
+  networkPathSlots: number[];
   /** (d) floats per reduced array. */
   reduceLengths: number[];
   /** (e) validation-quadratic at a reduced size. */
@@ -81,6 +83,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     includeDiagonal: false,
     includeSaddle: false,
     networkPaths: 0,
+    networkPathSlots: [],
     reduceLengths: [2 ** 18],
     endToEnd: { paths: 64, steps: 10, capRepSeconds: 20, rho: [0.1], algorithms: ['USAM'], models: ['SGD-SDE', 'USAM-SDE'] },
   },
@@ -105,6 +108,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 256,
+    networkPathSlots: [],
     reduceLengths: [2 ** 20, 2 ** 22],
     // 0.5 % of the experiment's 20 000 steps (a record at every step), 128 paths, the full ρ
     // grid and every dynamics.
@@ -132,6 +136,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 4096,
+    // The default of 4 is a guess until this sweep has run on a GPU.
+    networkPathSlots: [1, 2, 4, 8],
     reduceLengths: [2 ** 22, 2 ** 24, 2 ** 26],
     // 2.5 % of the experiment's steps, 65 536 paths, the full ρ grid and every dynamics.
     endToEnd: { paths: 65536, steps: 500, capRepSeconds: 30, rho: VALIDATION_RHO },

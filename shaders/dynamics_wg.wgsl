@@ -34,8 +34,13 @@ var<private> v4: Slice;
 /** c of the step (ρ, or ρ/‖∇f‖ for DNSAM), and SAM-SDE mode B's Σ_i ξ_i. */
 var<private> c_step: f32;
 var<private> sum_xi: f32;
-/** Norm-guard firings of the path (every thread counts the same: the norms are uniform). */
+/** Norm-guard firings of the path (every thread of a path counts the same: its norms are). */
 var<private> guard_hits: u32;
+/**
+ * The path has not diverged: its steps count. A dead path steps beside the live ones of its
+ * workgroup (shaders/simulate_wg.wgsl) but changes neither its state nor its guard count.
+ */
+var<private> path_alive: bool = true;
 
 fn dynamics() -> u32 {
   return DYNAMICS;
@@ -66,24 +71,24 @@ fn full_diffusion() -> bool {
 
 fn guarded(n: f32) -> f32 {
   if (n < run.guard_eps) {
-    guard_hits += 1u;
+    if (path_alive) { guard_hits += 1u; }
     return run.guard_eps;
   }
   return n;
 }
 
 fn no_pass() -> PassSpec {
-  return PassSpec(0u, NONE, 0u, 0u, 0u, 0u, 0u, STREAM_SDE, DIR_NONE, OUT_NONE, OUT_NONE);
+  return PassSpec(0u, NONE, 0u, 0u, 0u, 0u, STREAM_SDE, DIR_NONE, OUT_NONE, OUT_NONE);
 }
 
 /** A sweep over all N samples; step and substep address ζ where an output is ζ-weighted. */
-fn full_pass(path: u32, k: u32, j: u32, direction: u32, out0: u32, out1: u32) -> PassSpec {
-  return PassSpec(problem_samples(), NONE, run.seed, path, k, j, 0u, STREAM_SDE, direction, out0, out1);
+fn full_pass(k: u32, j: u32, direction: u32, out0: u32, out1: u32) -> PassSpec {
+  return PassSpec(problem_samples(), NONE, run.seed, k, j, 0u, STREAM_SDE, direction, out0, out1);
 }
 
 /** A sweep over a batch of B rows drawn from `stream` (blocks from first_block). */
-fn batch_pass(path: u32, stream: u32, k: u32, j: u32, first_block: u32, direction: u32, out0: u32) -> PassSpec {
-  return PassSpec(run.batch_size, stream, run.seed, path, k, j, first_block, STREAM_SDE, direction, out0, OUT_NONE);
+fn batch_pass(stream: u32, k: u32, j: u32, first_block: u32, direction: u32, out0: u32) -> PassSpec {
+  return PassSpec(run.batch_size, stream, run.seed, k, j, first_block, STREAM_SDE, direction, out0, OUT_NONE);
 }
 
 /** Phases of one (sub)step of the current dynamics and mode. */
@@ -125,13 +130,13 @@ fn algorithm_begin(ph: u32, path: u32, k: u32) -> PassSpec {
   let f = family();
   if (ph == 0u) {
     problem_set_point(&x_state);
-    if (mode_b()) { return batch_pass(path, STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
+    if (mode_b()) { return batch_pass(STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
     algorithm_noise(path, k);
-    return full_pass(path, k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
+    return full_pass(k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
   }
   if (ph == 1u) {
     // DNSAM's full-gradient norm (mode B; mode A has ∇f from phase 0).
-    if (f == DNSAM && mode_b()) { return full_pass(path, k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE); }
+    if (f == DNSAM && mode_b()) { return full_pass(k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE); }
     return no_pass();
   }
   if (f == SGD) { return no_pass(); }
@@ -139,8 +144,8 @@ fn algorithm_begin(ph: u32, path: u32, k: u32) -> PassSpec {
   if (f == SAM) { c_step = run.rho / guarded(s_norm(&v2)); }
   s_axpy(&v3, c_step, &v2, &x_state);
   problem_set_point(&v3);
-  if (mode_b()) { return batch_pass(path, STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
-  return full_pass(path, k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
+  if (mode_b()) { return batch_pass(STREAM_BATCH, k, 0u, 0u, DIR_NONE, OUT_GRAD); }
+  return full_pass(k, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
 }
 
 fn algorithm_end(ph: u32) {
@@ -171,9 +176,9 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
     problem_set_point(&x_state);
     if (f == SAM && full_diffusion()) {
       problem_set_dir(&v1);
-      return full_pass(path, k, j, DIR_SHARED, OUT_GRAD, OUT_HVP);
+      return full_pass(k, j, DIR_SHARED, OUT_GRAD, OUT_HVP);
     }
-    return full_pass(path, k, j, DIR_NONE, OUT_GRAD, OUT_NONE);
+    return full_pass(k, j, DIR_NONE, OUT_GRAD, OUT_NONE);
   }
   if (f == SGD) { return no_pass(); }
   if (f == USAM || f == DNSAM) {
@@ -188,7 +193,7 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
     } else {
       problem_set_dir(&v0);
     }
-    return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
+    return full_pass(k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
   }
   // SAM: b = ∇f + ρHm, m = E[u]; G = σ(I + ρAH), A = E[(I − uuᵀ)/‖∇f+Z‖] (Stein's lemma),
   // both from K inner draws of Z on their own stream.
@@ -220,7 +225,7 @@ fn model_a_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
   }
   s_scale(&v2, 1.0 / f32(run.sam_inner), &v4);
   problem_set_dir(&v2);
-  return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
+  return full_pass(k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
 }
 
 fn model_a_end(ph: u32) {
@@ -277,33 +282,33 @@ fn model_b_begin(ph: u32, path: u32, k: u32, j: u32) -> PassSpec {
     if (dynamics() == SAM_SDE) { return no_pass(); }
     pass_zeta_mean = zeta_mean(path, k, j);
     problem_set_point(&x_state);
-    return full_pass(path, k, j, DIR_NONE, OUT_GRAD, OUT_GRAD_ZETA);
+    return full_pass(k, j, DIR_NONE, OUT_GRAD, OUT_GRAD_ZETA);
   }
   if (f == SGD) { return no_pass(); }
   if (f == USAM || f == DNSAM) {
     if (ph == 1u) {
       if (f == DNSAM) { c_step = run.rho / guarded(s_norm(&v0)); }
       problem_set_dir(&v0);
-      return full_pass(path, k, j, DIR_SHARED, OUT_HVP, select(OUT_NONE, OUT_HVP_ZETA, full_diffusion()));
+      return full_pass(k, j, DIR_SHARED, OUT_HVP, select(OUT_NONE, OUT_HVP_ZETA, full_diffusion()));
     }
     if (ph == 2u) {
       s_axpy(&v4, -wd, &x_state, &v0);   // v4: scratch here (USAM/DNSAM, mode B)
       problem_set_dir(&v4);
-      return full_pass(path, k, j, DIR_SELF_MINUS, OUT_HVP, OUT_NONE);
+      return full_pass(k, j, DIR_SELF_MINUS, OUT_HVP, OUT_NONE);
     }
     if (!full_diffusion()) { return no_pass(); }
     problem_set_dir(&v1);
-    return full_pass(path, k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
+    return full_pass(k, j, DIR_SHARED, OUT_HVP, OUT_NONE);
   }
   let ghost = (ph - 1u) / 2u;
   let first_block = ghost * ((run.batch_size + 3u) / 4u);
   if ((ph - 1u) % 2u == 0u) {
     problem_set_point(&x_state);
-    return batch_pass(path, STREAM_SAM_INNER, k, j, first_block, DIR_NONE, OUT_GRAD);
+    return batch_pass(STREAM_SAM_INNER, k, j, first_block, DIR_NONE, OUT_GRAD);
   }
   s_scale(&v3, 1.0 / guarded(s_norm(&v2)), &v2);
   problem_set_dir(&v3);
-  return batch_pass(path, STREAM_SAM_INNER, k, j, first_block, DIR_SHARED, OUT_HVP);
+  return batch_pass(STREAM_SAM_INNER, k, j, first_block, DIR_SHARED, OUT_HVP);
 }
 
 fn model_b_end(ph: u32, path: u32, k: u32, j: u32) {
@@ -362,7 +367,12 @@ fn phase_end(ph: u32, path: u32, k: u32, j: u32) {
 // The update: x ← x − η ∇f_γ(y) (algorithms); Euler–Maruyama X ← X − bΔt − sqrt(ηΔt)·G̃ξ·scale
 // (models; scale σ in mode A, 1/sqrt(BN) or 1/sqrt(K−1) in mode B). The minus on the noise
 // mirrors the algorithm's −ηZ so coupled paths match (docs/model.md §3).
+// A dead path, stepping beside the live paths of its workgroup, keeps its state.
 fn substep_finish() {
+  if (path_alive) { substep_update(); }
+}
+
+fn substep_update() {
   if (is_algorithm()) {
     s_axpy_to(&x_state, -run.eta, &v2);
     return;

@@ -17,20 +17,24 @@ const OUT_HVP: u32 = 2u;          // Σ_n (1/rows) ∇²ℓ_n V_n
 const OUT_GRAD_ZETA: u32 = 3u;    // Σ_n (ζ_n − ζ̄) ∇ℓ_n
 const OUT_HVP_ZETA: u32 = 4u;     // Σ_n (ζ_n − ζ̄) ∇²ℓ_n V_n
 
+// What a pass computes. The path (the Threefry counter of its batch draws and ζ weights) is
+// pass_path: a PassSpec holds only what every path slot of a workgroup shares, so branches on
+// it may hold barriers.
 struct PassSpec {
   rows: u32,
   batch_stream: u32,  // NONE: row r is sample r; else row r is drawn from this Threefry stream
   seed: u32,
-  path: u32,
   step: u32,
   substep: u32,
   first_block: u32,   // batch draws: row r uses block first_block + r/4, word r mod 4
-  zeta_stream: u32,   // ζ_n: normal n of (seed, zeta_stream; path, step, substep)
+  zeta_stream: u32,   // ζ_n: normal n of (seed, zeta_stream; pass_path, step, substep)
   direction: u32,
   out0: u32,
   out1: u32,
 }
 
+/** This thread's path (run.path_offset + p), set by the entry point. */
+var<private> pass_path: u32;
 /** The pass outputs, this thread's coordinates. */
 var<private> acc0: Slice;
 var<private> acc1: Slice;

@@ -50,22 +50,29 @@ fn load_basis(out: ptr<private, Slice>, j: u32, slot: u32) {
   }
 }
 
-@compute @workgroup_size(WG)
+// The path slots of a workgroup run the probes and the Lanczos steps in lockstep until every
+// slot's Lanczos run has ended (any_slot): a slot whose run ended, whose path diverged, or that
+// lies beyond the dispatch's paths goes on computing but stores nothing and keeps its k.
+@compute @workgroup_size(GROUP_SIZE)
 fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  tid = lid;
-  let slot = wid.x;
-  if (slot >= sharp.path_count) { return; }
+  set_thread(lid);
+  let first = wid.x * SLOTS;
+  if (first >= sharp.path_count) { return; }
+  let slot = min(first + path_slot, sharp.path_count - 1u);
+  let in_dispatch = first + path_slot < sharp.path_count;
   let p = sharp.path_base + slot;
   let out_at = sharp.out_offset + p;
   // A diverged path is excluded by the reduction's mask; its values are never read.
-  if (uniform_word(diverged_at[sharp.status_offset + p]) <= sharp.step) {
-    if (tid == 0u) {
+  let excluded = diverged_at[sharp.status_offset + p] <= sharp.step;
+  if (!any_slot(!excluded)) {
+    if (tid == 0u && in_dispatch) {
       sharpness_out[out_at] = 0.0;
       sharpness_out[out_at + run.paths] = 0.0;
     }
     return;
   }
   let path = run.path_offset + p;
+  pass_path = path;
   load_state(sharp.state_offset, p);
   problem_set_point(&x_state);
   let wd = problem_weight_decay();
@@ -76,29 +83,32 @@ fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
   s_scale_to(&lz_q, 1.0 / s_norm(&lz_q));
   var beta_prev = 0.0;
   var k = 0u;
-  var lanczos_done = false;
+  var lanczos_done = excluded;
   // Passes 0..probes−1 are the probes, then one pass per Lanczos step.
   for (var it = 0u; it < sharp.probes + sharp.iterations; it++) {
     let probing = it < sharp.probes;
-    if (!probing && lanczos_done) { break; }
+    if (!probing && !any_slot(!lanczos_done)) { break; }
     if (probing) {
       s_rademacher(&lz_v, run.seed, STREAM_SHARPNESS_PROBE, path, sharp.record, it);
     } else {
       s_copy(&lz_v, &lz_q);
     }
     problem_set_dir(&lz_v);
-    problem_pass(full_pass(path, 0u, 0u, DIR_SHARED, OUT_HVP, OUT_NONE), false);
+    problem_pass(full_pass(0u, 0u, DIR_SHARED, OUT_HVP, OUT_NONE), false);
     s_axpy(&lz_w, wd, &lz_v, &acc0);
     if (probing) {
       trace += s_dot(&lz_v, &lz_w);
     } else {
       let j = it - sharp.probes;
-      store_basis(j, slot, &lz_q);
+      let stepping = !lanczos_done;
+      if (stepping && in_dispatch) { store_basis(j, slot, &lz_q); }
       let sums = s_dot2(&lz_w, &lz_w, &lz_q, &lz_w);
       let size = sqrt(sums.x);
       let a = sums.y;
-      lanczos_alpha[j] = a;
-      k = j + 1u;
+      if (stepping) {
+        lanczos_alpha[j] = a;
+        k = j + 1u;
+      }
       // w ← w − (a·q + β·q_prev), with v (no longer needed) holding the bracket.
       s_scale(&lz_v, beta_prev, &lz_q_prev);
       s_axpy_to(&lz_v, a, &lz_q);
@@ -108,19 +118,21 @@ fn sharpness(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
         s_axpy_to(&lz_w, -s_dot(&lz_u, &lz_w), &lz_u);
       }
       let b = s_norm(&lz_w);
-      if (k == sharp.iterations || b <= LANCZOS_BREAKDOWN * size) {
-        lanczos_done = true;
-      } else {
-        lanczos_beta[j] = b;
-        beta_prev = b;
-        s_copy(&lz_q_prev, &lz_q);
-        s_scale(&lz_q, 1.0 / b, &lz_w);
+      if (stepping) {
+        if (k == sharp.iterations || b <= LANCZOS_BREAKDOWN * size) {
+          lanczos_done = true;
+        } else {
+          lanczos_beta[j] = b;
+          beta_prev = b;
+          s_copy(&lz_q_prev, &lz_q);
+          s_scale(&lz_q, 1.0 / b, &lz_w);
+        }
       }
     }
   }
   let top = tridiagonal_top(k);
-  if (tid == 0u) {
-    sharpness_out[out_at] = trace / f32(sharp.probes);
-    sharpness_out[out_at + run.paths] = top;
+  if (tid == 0u && in_dispatch) {
+    sharpness_out[out_at] = select(trace / f32(sharp.probes), 0.0, excluded);
+    sharpness_out[out_at + run.paths] = select(top, 0.0, excluded);
   }
 }

@@ -5,7 +5,18 @@
 // parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one dispatch
 // loop (src/simulate/runner.ts) drives both.
 
-var<workgroup> status_word: u32;
+/**
+ * Whether this slot holds a path of the chunk: the last workgroup's slots beyond run.paths run
+ * with the last path's data and store nothing.
+ */
+var<private> path_active: bool;
+
+// The path index p of this thread's slot for a workgroup whose slot 0 is `first` (< count).
+fn slot_path(first: u32, count: u32) -> u32 {
+  let p = first + path_slot;
+  path_active = p < count;
+  return min(p, count - 1u);
+}
 
 // State layout: lane group b of path p at state_offset + b·P + p (as shaders/simulate.wgsl).
 // x_state's lane groups beyond d stay zero (private memory starts zeroed). The advance and the
@@ -39,21 +50,18 @@ fn record_observables(p: u32, slot: u32, data_loss: f32) {
   if (tid == 0u) { store_observables(p, slot, data_loss + 0.5 * wd * sums.x, norm, grad_norm); }
 }
 
+// Call in uniform control flow.
 fn has_diverged() -> bool {
   return norm_diverged(s_norm(&x_state));
 }
 
-// A per-path word of storage, read by thread 0 and made uniform for the workgroup.
-fn uniform_word(value: u32) -> u32 {
-  if (tid == 0u) { status_word = value; }
-  return workgroupUniformLoad(&status_word);
-}
-
-@compute @workgroup_size(WG)
+@compute @workgroup_size(GROUP_SIZE)
 fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  tid = lid;
-  let p = wid.x;
-  if (p >= run.paths) { return; }
+  set_thread(lid);
+  let first = wid.x * SLOTS;
+  if (first >= run.paths) { return; }
+  let p = slot_path(first, run.paths);
+  pass_path = run.path_offset + p;
   if (run.x0_normal == 1u) {
     s_normal(&x_state, false, run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u);
     s_scale_to(&x_state, run.x0_std);
@@ -64,9 +72,9 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
       if (b < d4) { x_state[r] = x0[b]; }
     }
   }
-  store_state(p);
+  if (path_active) { store_state(p); }
   let diverged = has_diverged();
-  if (tid == 0u) {
+  if (tid == 0u && path_active) {
     diverged_at[dispatch.status_offset + p] = select(NONE, 0u, diverged);
     guard_count[dispatch.status_offset + p] = 0u;
   }
@@ -80,21 +88,27 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
 // (every dynamics but SAM-SDE, whose first pass adds an HVP): that pass reuses the record's
 // output instead of sweeping the data again (the same sums in the same order, so the same
 // bits), so a run that records every step costs 2 passes a step for USAM-SDE, not 3.
-@compute @workgroup_size(WG)
+// The slots of a workgroup step in lockstep while any of its paths lives (the branches that
+// hold barriers stay uniform); a dead path's steps change neither its state nor its guard
+// count (path_alive), and it is recorded at its frozen state as before.
+@compute @workgroup_size(GROUP_SIZE)
 fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  tid = lid;
-  let p = dispatch.path_base + wid.x;
-  if (p >= run.paths) { return; }
+  set_thread(lid);
+  let first = dispatch.path_base + wid.x * SLOTS;
+  if (first >= run.paths) { return; }
+  let p = slot_path(first, run.paths);
   let path = run.path_offset + p;
+  pass_path = path;
   load_state(dispatch.state_offset, p);
-  var dead_at = uniform_word(diverged_at[dispatch.status_offset + p]);
+  var dead_at = diverged_at[dispatch.status_offset + p];
   guard_hits = guard_count[dispatch.status_offset + p];
   let substeps = select(run.substeps, 1u, is_algorithm());
   // acc0 holds the data gradient at x_state from a record pass (uniform).
   var gradient_at_x = false;
   for (var s = 0u; s <= dispatch.steps; s++) {
     let k = dispatch.step_start + max(s, 1u) - 1u;
-    let stepping = s > 0u && dead_at == NONE;
+    path_alive = dead_at == NONE;
+    let stepping = s > 0u && any_slot(path_alive);
     var recording = dispatch.record_initial == 1u;
     var slot = 0u;
     if (s > 0u) {
@@ -111,7 +125,7 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
         var spec = no_pass();
         if (record_now) {
           problem_set_point(&x_state);
-          spec = full_pass(path, 0u, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
+          spec = full_pass(0u, 0u, DIR_NONE, OUT_GRAD, OUT_NONE);
         } else {
           spec = phase_begin(ph, path, k, j);
         }
@@ -131,10 +145,13 @@ fn advance(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
         gradient_at_x = false;
       }
     }
-    if (stepping && has_diverged()) { dead_at = k + 1u; }
+    if (stepping) {
+      let diverged = has_diverged();
+      if (path_alive && diverged) { dead_at = k + 1u; }
+    }
   }
-  store_state(p);
-  if (tid == 0u) {
+  if (path_active) { store_state(p); }
+  if (tid == 0u && path_active) {
     diverged_at[dispatch.status_offset + p] = dead_at;
     guard_count[dispatch.status_offset + p] = guard_hits;
   }

@@ -1,21 +1,39 @@
-// Vectors of the workgroup-per-path layout (DESIGN.md "Kernels"): one workgroup advances one
-// path, and thread t owns lane groups b = t + WG·r (r < BPT) of every d-vector: 4·BPT
-// coordinates per thread, kept in registers. Element-wise work needs no communication;
-// dot products and norms are tree sums in workgroup memory whose results every thread
-// reads through workgroupUniformLoad (so branches on them are uniform and may hold barriers).
+// Vectors of the workgroup-per-path layout (DESIGN.md "Kernels"): a workgroup advances SLOTS
+// paths (path slots) with WG threads each, and thread t of a path owns lane groups
+// b = t + WG·r (r < BPT) of every d-vector: 4·BPT coordinates per thread, kept in registers.
+// Element-wise work needs no communication; dot products and norms are sums in workgroup
+// memory, one per path slot. Their results differ between the slots of a workgroup, so no
+// branch that holds a barrier may depend on them: the entry points run every slot's steps in
+// lockstep and mask what a path must not do (docs/architecture.md, "Path slots").
 // The dimension d is the problem's (problem_dim()); lanes at or beyond d stay exactly zero.
 
+/** Threads per path, paths per workgroup, and the workgroup's size. */
 const WG: u32 = ${workgroupSize}u;
+const SLOTS: u32 = ${pathSlots}u;
+const GROUP_SIZE: u32 = WG * SLOTS;
 const BPT: u32 = ${blocksPerThread}u;
 /** Largest d this program serves (4 lanes · WG threads · BPT groups). */
 const D_CAP: u32 = 4u * WG * BPT;
 
 alias Slice = array<vec4f, BPT>;
 
-/** This thread's index in the path's workgroup; set first thing by every entry point. */
+/**
+ * This thread's index in its path's threads, its path's slot in the workgroup and its index in
+ * the workgroup; set first thing by every entry point (set_thread).
+ */
 var<private> tid: u32;
-var<workgroup> red: array<vec4f, WG>;
-var<workgroup> red_total: vec4f;
+var<private> path_slot: u32;
+var<private> group_tid: u32;
+var<workgroup> red: array<vec4f, GROUP_SIZE>;
+var<workgroup> red_total: array<vec4f, SLOTS>;
+var<workgroup> slot_votes: array<u32, SLOTS>;
+var<workgroup> vote_total: u32;
+
+fn set_thread(local_index: u32) {
+  group_tid = local_index;
+  tid = local_index % WG;
+  path_slot = local_index / WG;
+}
 
 fn lane_group(r: u32) -> u32 {
   return tid + WG * r;
@@ -56,20 +74,36 @@ fn s_scale_to(x: ptr<private, Slice>, a: f32) {
   for (var r = 0u; r < BPT; r++) { (*x)[r] = a * (*x)[r]; }
 }
 
-// Sum over the workgroup of one vec4 per thread, in a fixed order (thread 0 adds the WG
-// values one after another: few barrier sites, which SwiftShader compiles much faster than a
-// tree); uniform result. The leading barrier keeps the previous sum's readers ahead of
-// this sum's writers.
+// Sum over the path's threads of one vec4 per thread, in a fixed order (the path's thread 0
+// adds the WG values one after another: few barrier sites, which SwiftShader compiles much
+// faster than a tree); every thread of the path gets it. The leading barrier keeps the previous
+// sum's readers ahead of this sum's writers. Call in uniform control flow.
 fn wg_sum4(v: vec4f) -> vec4f {
   workgroupBarrier();
-  red[tid] = v;
+  red[group_tid] = v;
   workgroupBarrier();
   if (tid == 0u) {
-    var total = red[0];
-    for (var t = 1u; t < WG; t++) { total += red[t]; }
-    red_total = total;
+    let first = path_slot * WG;
+    var total = red[first];
+    for (var t = 1u; t < WG; t++) { total += red[first + t]; }
+    red_total[path_slot] = total;
   }
-  return workgroupUniformLoad(&red_total);
+  workgroupBarrier();
+  return red_total[path_slot];
+}
+
+// Whether `v` (one value per path, the same on its threads) holds for any path of the
+// workgroup: a uniform answer, which branches holding barriers may depend on.
+fn any_slot(v: bool) -> bool {
+  workgroupBarrier();
+  if (tid == 0u) { slot_votes[path_slot] = select(0u, 1u, v); }
+  workgroupBarrier();
+  if (group_tid == 0u) {
+    var votes = 0u;
+    for (var i = 0u; i < SLOTS; i++) { votes |= slot_votes[i]; }
+    vote_total = votes;
+  }
+  return workgroupUniformLoad(&vote_total) != 0u;
 }
 
 fn partial_dot(x: ptr<private, Slice>, y: ptr<private, Slice>) -> f32 {

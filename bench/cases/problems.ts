@@ -1,7 +1,7 @@
 // (c) HVPs per second and GFLOP/s per problem: USAM-SDE (one gradient and two HVPs per step,
 // bench/work.ts) on the Wishart quadratic at several dimensions (above 128, at each of the
-// profile's threads per path), the 3-d diagonal quadratic,
-// the saddle and docs/model.md §5's networks (with their twin and numpy peers). A problem the GPU cannot run yet (a network
+// profile's threads per path), the 3-d diagonal quadratic, the saddle and docs/model.md §5's
+// networks (at each of the profile's path slots; with their twin and numpy peers, once). A problem the GPU cannot run yet (a network
 // before its WGSL module exists) is reported as skipped with the error, not left out.
 import { measureSize, skippedCase, type BenchEnv, type CaseBase } from '../measure.js';
 import { peerRuns } from './peers.js';
@@ -20,41 +20,45 @@ const NETWORK_MIN_STEPS = 16;
 
 export async function problemCases(env: BenchEnv, emit: (result: CaseResult) => void): Promise<void> {
   const { profile } = env;
-  // Above the register budget, one case per swept thread count (or one at the adapter's default).
-  const wishartCases = profile.wishartDims.flatMap((d): [BenchProblem, number, number?][] =>
-    (d > REGISTER_DIM_MAX && profile.largeProblemThreads.length > 0
-      ? profile.largeProblemThreads.map((threads): [BenchProblem, number, number] => [wishart(d), profile.problemPaths, threads])
-      : [[wishart(d), profile.problemPaths]]));
-  const problems: [BenchProblem, number, number?][] = [
-    ...wishartCases,
+  // A kernel shape swept by the profile: one case per value (or one at the adapter's default).
+  interface Shape { option: 'largeProblemThreads' | 'networkPathSlots'; value: number; tag: string; label: string }
+  const sweep = (values: number[], option: Shape['option'], tag: string, label: string): (Shape | undefined)[] =>
+    (values.length > 0 ? values.map((value) => ({ option, value, tag: `${tag}${value}`, label: `${label}: ${value}` })) : [undefined]);
+  const problems: [BenchProblem, number, Shape?][] = [
+    ...profile.wishartDims.flatMap((d) => (d > REGISTER_DIM_MAX ? sweep(profile.largeProblemThreads, 'largeProblemThreads', 'T', 'threads a path') : [undefined])
+      .map((shape): [BenchProblem, number, Shape?] => [wishart(d), profile.problemPaths, shape])),
     ...(profile.includeDiagonal ? [[DIAGONAL_3D, profile.problemPaths] as [BenchProblem, number]] : []),
     ...(profile.includeSaddle ? [[SADDLE_10, profile.problemPaths] as [BenchProblem, number]] : []),
-    ...(profile.networkPaths > 0 ? NETWORKS.map((n): [BenchProblem, number] => [n, profile.networkPaths]) : []),
+    ...(profile.networkPaths > 0
+      ? NETWORKS.flatMap((n) => sweep(profile.networkPathSlots, 'networkPathSlots', 'S', 'paths a workgroup')
+        .map((shape): [BenchProblem, number, Shape?] => [n, profile.networkPaths, shape]))
+      : []),
   ];
-  for (const [problem, paths, threads] of problems) {
+  for (const [problem, paths, shape] of problems) {
     const base = (steps: number): CaseBase => ({
-      id: `problem/${MODEL}/${problem.name}${threads ? `/T${threads}` : ''}/${paths}/gpu`,
+      id: `problem/${MODEL}/${problem.name}${shape ? `/${shape.tag}` : ''}/${paths}/gpu`,
       group: 'problem',
       runner: 'gpu',
       subject: MODEL,
-      problem: threads ? `${problem.description}, ${threads} threads a path` : problem.description,
+      problem: shape ? `${problem.description}, ${shape.label}` : problem.description,
       paths,
       steps,
-      params: threads ? { largeProblemThreads: threads } : {},
+      params: shape ? { [shape.option]: shape.value } : {},
     });
     try {
       const work = workOf(singleConfig(problem, MODEL, 1, 1), MODEL);
       const isNetwork = NETWORKS.includes(problem);
+      const withPeers = isNetwork && (!shape || shape.value === profile.networkPathSlots[0]);
       const outcome = await measureSize(env, {
         base,
         config: (steps) => singleConfig(problem, MODEL, paths, steps),
-        ...(threads ? { options: { largeProblemThreads: threads } } : {}),
+        ...(shape ? { options: { [shape.option]: shape.value } } : {}),
         paths,
         ...(isNetwork ? { minSteps: NETWORK_MIN_STEPS } : {}),
         work,
         // The networks run their peers beside them (the float64 twin and numpy's vectorised
         // forward, backward and R-op), so the table reports their ratios.
-        ...(isNetwork ? { peers: (steps: number) => peerRuns(env, singleConfig(problem, MODEL, paths, steps), MODEL, steps, base(steps), work) } : {}),
+        ...(withPeers ? { peers: (steps: number) => peerRuns(env, singleConfig(problem, MODEL, paths, steps), MODEL, steps, base(steps), work) } : {}),
       });
       emit(outcome.gpu);
       outcome.peers.forEach(emit);

@@ -71,7 +71,9 @@ const ROW_GROUPS: u32 = WG / ROW_THREADS;
 // and the direction to each thread's private memory before it writes partials.
 // Zero-initialised (WGSL): the padding (hidden units ≥ h) only ever receives zeros (the
 // point and direction never set it; its partials are 0 since s, δ and R(a) are 0 there).
-var<workgroup> wg_part: array<vec4f, max(2u, ROW_GROUPS) * NW>;
+// One such region per path slot, PART_STRIDE blocks each, from part_base().
+const PART_STRIDE: u32 = max(2u, ROW_GROUPS) * NW;
+var<workgroup> wg_part: array<vec4f, SLOTS * PART_STRIDE>;
 /**
  * Each thread's copies of its share of the point and the direction, read in the loop over
  * rows. On a software adapter every workgroup-memory access is a per-lane gather while a
@@ -98,6 +100,11 @@ var<private> acc_p1: array<vec4f, NL>;
 
 fn problem_dim() -> u32 {
   return net.header.dim;
+}
+
+// This thread's path slot's region of wg_part.
+fn part_base() -> u32 {
+  return path_slot * PART_STRIDE;
 }
 
 fn problem_samples() -> u32 {
@@ -128,9 +135,11 @@ fn shared_block(c: u32) -> u32 {
 
 #if ${subgroups}
 // Row groups of 2 or 4 are pairs or whole quads of a subgroup (invocations 4m..4m+3). The
-// roles come from the quad operations themselves, so no assumption ties subgroup invocations
-// to local_invocation_index: the quad lane is where this thread's index sits among its quad's,
-// the quad is 0 for the one holding thread 0 (WG = 8: two quads).
+// roles come from the quad operations themselves: the quad lane is where this thread's index
+// (among its path's threads) sits among its quad's, the quad is 0 for the one holding the
+// path's thread 0 (WG = 8: two quads a path). With one path a workgroup nothing ties subgroup
+// invocations to local_invocation_index; with several path slots a quad must hold threads of
+// one path, as it does wherever quads are local indices 4m..4m+3 (every implementation known).
 fn set_row_roles() {
   if (ROW_THREADS == 1u) {
     row_lane = 0u;
@@ -154,7 +163,7 @@ fn row_sum(v: vec4f) -> vec4f {
   return pair + quadSwapY(pair);
 }
 #else
-var<workgroup> row_red: array<vec4f, WG>;
+var<workgroup> row_red: array<vec4f, GROUP_SIZE>;
 
 fn set_row_roles() {
   row_lane = tid % ROW_THREADS;
@@ -164,9 +173,9 @@ fn set_row_roles() {
 // The same sums as the subgroup form's, through workgroup memory. Call in uniform control flow.
 fn row_sum(v: vec4f) -> vec4f {
   if (ROW_THREADS == 1u) { return v; }
-  row_red[tid] = v;
+  row_red[group_tid] = v;
   workgroupBarrier();
-  let base = row_group * ROW_THREADS;
+  let base = path_slot * WG + row_group * ROW_THREADS;
   var total = row_red[base] + row_red[base + 1u];
   if (ROW_THREADS == 4u) { total += row_red[base + 2u] + row_red[base + 3u]; }
   workgroupBarrier();
@@ -182,7 +191,7 @@ fn problem_set_point(x: ptr<private, Slice>) {
       let q = 4u * lane_group(r) + l;
       if (q < d) {
         let at = padded_slot(q);
-        wg_part[at.x][at.y] = (*x)[r][l];
+        wg_part[part_base() + at.x][at.y] = (*x)[r][l];
       }
     }
   }
@@ -196,7 +205,7 @@ fn problem_set_dir(v: ptr<private, Slice>) {
       let q = 4u * lane_group(r) + l;
       if (q < d) {
         let at = padded_slot(q);
-        wg_part[NW + at.x][at.y] = (*v)[r][l];
+        wg_part[part_base() + NW + at.x][at.y] = (*v)[r][l];
       }
     }
   }
@@ -223,7 +232,7 @@ fn act2_4(s: vec4f) -> vec4f {
 // Threefry word w (src/dynamics/batches.ts is the twin).
 fn row_sample(p: PassSpec, r: u32) -> u32 {
   if (p.batch_stream == NONE) { return r; }
-  let words = threefry4x32_20(vec4u(p.path, p.step, p.substep, p.first_block + r / 4u), vec2u(p.seed, p.batch_stream));
+  let words = threefry4x32_20(vec4u(pass_path, p.step, p.substep, p.first_block + r / 4u), vec2u(p.seed, p.batch_stream));
   return mul_hi(words[r % 4u], net.header.samples);
 }
 
@@ -293,7 +302,7 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
   let wu = select(0.0, 1.0 / f32(p.rows), valid);
   var wz = 0.0;
   if (MODE_B && (is_zeta(p.out0) || is_zeta(p.out1)) && valid) {
-    wz = normal4(p.seed, p.zeta_stream, p.path, p.step, p.substep, n / 4u)[n % 4u] - pass_zeta_mean;
+    wz = normal4(p.seed, p.zeta_stream, pass_path, p.step, p.substep, n / 4u)[n % 4u] - pass_zeta_mean;
   }
   let w0 = select(wu, wz, is_zeta(p.out0));
   let w1 = select(wu, wz, is_zeta(p.out1));
@@ -329,7 +338,7 @@ fn process_row(p: PassSpec, r: u32) -> f32 {
 fn reduce_output(out: ptr<private, Slice>, second: bool) {
   workgroupBarrier();
   // The partials overwrite the point and the direction: every thread has copied them.
-  for (var c = 0u; c < NL; c++) { wg_part[row_group * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
+  for (var c = 0u; c < NL; c++) { wg_part[part_base() + row_group * NW + shared_block(c)] = select(acc_p0[c], acc_p1[c], second); }
   workgroupBarrier();
   let d = problem_dim();
   for (var r = 0u; r < BPT; r++) {
@@ -339,7 +348,7 @@ fn reduce_output(out: ptr<private, Slice>, second: bool) {
       if (q < d) {
         let at = padded_slot(q);
         var total = 0.0;
-        for (var t = 0u; t < ROW_GROUPS; t++) { total += wg_part[t * NW + at.x][at.y]; }
+        for (var t = 0u; t < ROW_GROUPS; t++) { total += wg_part[part_base() + t * NW + at.x][at.y]; }
         v[l] = total;
       }
     }
@@ -357,8 +366,8 @@ fn problem_pass(p: PassSpec, want_loss: bool) -> f32 {
   set_row_roles();
   for (var c = 0u; c < NL; c++) {
     let at = shared_block(c);
-    if (point_set) { pw[c] = wg_part[at]; }
-    if (dir_set) { pv[c] = wg_part[NW + at]; }
+    if (point_set) { pw[c] = wg_part[part_base() + at]; }
+    if (dir_set) { pv[c] = wg_part[part_base() + NW + at]; }
     acc_p0[c] = vec4f(0.0);
     acc_p1[c] = vec4f(0.0);
   }

@@ -30,8 +30,9 @@ struct QuadraticData {
 // This thread's lane groups of e = x − x* and of the direction (zero beyond D4).
 var<private> quadratic_point: Slice;
 var<private> quadratic_dir: Slice;
-// The vector of the product being formed, staged for every thread.
-var<workgroup> wg_vector: array<vec4f, D4>;
+// The vector of the product being formed, staged for every thread of the path (one region of
+// D4 blocks per path slot).
+var<workgroup> wg_vector: array<vec4f, SLOTS * D4>;
 
 fn problem_dim() -> u32 {
   return D;
@@ -62,15 +63,16 @@ fn quadratic_rows(out: ptr<private, Slice>, along_dir: bool) {
   workgroupBarrier();
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
-    if (b < D4) { wg_vector[b] = select(quadratic_point[r], quadratic_dir[r], along_dir); }
+    if (b < D4) { wg_vector[path_slot * D4 + b] = select(quadratic_point[r], quadratic_dir[r], along_dir); }
   }
   workgroupBarrier();
   let lanes = problem.lanes.x;
+  let staged = path_slot * D4;
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
     var acc = vec4f(0.0);
     if (b < D4) {
-      for (var c = 0u; c < lanes; c++) { acc += problem.h[b * D4 + c] * wg_vector[c]; }
+      for (var c = 0u; c < lanes; c++) { acc += problem.h[b * D4 + c] * wg_vector[staged + c]; }
     }
     (*out)[r] = acc;
   }

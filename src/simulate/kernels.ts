@@ -9,7 +9,7 @@ import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
 import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
 import {
-  largeProblemShader, largeProblemThreads, largeProblemWorkgroupBytes, networkShader, packNetwork, workgroupProgramShape,
+  largeProblemShader, largeProblemThreads, largeProblemWorkgroupBytes, networkPathSlots, networkShader, packNetwork, workgroupProgramShape,
 } from './kernelsWorkgroup.js';
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
@@ -34,11 +34,6 @@ export type KernelLayout = 'thread-per-path' | 'workgroup-per-path';
  */
 export function kernelLayout(problem: Pick<ProblemData, 'network' | 'dim'>): KernelLayout {
   return problem.network || problem.dim > REGISTER_DIM_MAX ? 'workgroup-per-path' : 'thread-per-path';
-}
-
-/** Paths one workgroup advances in a layout. */
-export function pathsPerWorkgroup(layout: KernelLayout): number {
-  return layout === 'thread-per-path' ? WORKGROUP_SIZE : 1;
 }
 
 /** Index of each dynamics in shaders/dynamics.wgsl (algorithms first, then models). */
@@ -163,9 +158,18 @@ async function cachedProgram(ctx: GpuContext, shader: ComposedShader, problemInU
   return program;
 }
 
-/** The network program for this device (its workgroup memory, whether it has subgroups). */
-function networkShape(ctx: GpuContext, network: NetworkSpec) {
-  return workgroupProgramShape(network, ctx.device.limits.maxComputeWorkgroupStorageSize, ctx.device.features.has('subgroups'));
+/** The network program for this device (its workgroup memory, whether it has subgroups) and slots. */
+function networkShape(ctx: GpuContext, network: NetworkSpec, requestedSlots?: number) {
+  return workgroupProgramShape(network, ctx.device.limits.maxComputeWorkgroupStorageSize, ctx.device.features.has('subgroups'),
+    networkPathSlots(ctx.adapter.isSoftware, requestedSlots));
+}
+
+/** What SimulationKernels.create may be told beyond the adapter's defaults. */
+export interface KernelOptions {
+  /** Threads per path for a quadratic or saddle above the register budget (largeProblemThreads). */
+  largeProblemThreads?: number;
+  /** Paths a network workgroup advances, at most (networkPathSlots). */
+  networkPathSlots?: number;
 }
 
 export class SimulationKernels {
@@ -177,12 +181,14 @@ export class SimulationKernels {
   readonly layout: KernelLayout;
   private destroyed = false;
 
+  /** `pathsPerWorkgroup`: paths one workgroup advances (WORKGROUP_SIZE, or the path slots). */
   private constructor(
     private readonly ctx: GpuContext,
     private readonly program: Program,
     readonly problem: ProblemData,
     problemInUniform: boolean,
     packed: Float32Array<ArrayBuffer>,
+    readonly pathsPerWorkgroup: number,
   ) {
     this.problemInUniform = problemInUniform;
     this.layout = kernelLayout(problem);
@@ -201,17 +207,14 @@ export class SimulationKernels {
     });
   }
 
-  /**
-   * `largeProblemThreads`: threads per path for a quadratic or saddle above the register budget
-   * (default: by adapter, see largeProblemThreads in kernelsWorkgroup.ts).
-   */
+  /** `options`: the kernel shapes' defaults by adapter, overridden (KernelOptions). */
   static async create(
-    ctx: GpuContext, sources: ShaderSources, problem: ProblemData, options: { largeProblemThreads?: number } = {},
+    ctx: GpuContext, sources: ShaderSources, problem: ProblemData, options: KernelOptions = {},
   ): Promise<SimulationKernels> {
     if (problem.network) {
-      const shape = networkShape(ctx, problem.network);
+      const shape = networkShape(ctx, problem.network, options.networkPathSlots);
       const program = await cachedProgram(ctx, networkShader(sources, shape), false);
-      return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows));
+      return new SimulationKernels(ctx, program, problem, false, packNetwork(problem.network, shape.tileRows), shape.pathSlots);
     }
     const kind = problem.kind as 'quadratic' | 'saddle';
     const d = problem.dim;
@@ -229,16 +232,16 @@ export class SimulationKernels {
           + `the adapter has ${ctx.device.limits.maxComputeWorkgroupStorageSize}`);
       }
       const program = await cachedProgram(ctx, largeProblemShader(sources, kind, d, threads), inUniform);
-      return new SimulationKernels(ctx, program, problem, inUniform, packed);
+      return new SimulationKernels(ctx, program, problem, inUniform, packed, 1);
     }
     const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
     const program = await cachedProgram(ctx, threadPerPathShader(sources, kind, d, problemInUniform), problemInUniform);
-    return new SimulationKernels(ctx, program, problem, problemInUniform, packed);
+    return new SimulationKernels(ctx, program, problem, problemInUniform, packed, WORKGROUP_SIZE);
   }
 
   /** Workgroups that advance `paths` paths. */
   workgroupsFor(paths: number): number {
-    return Math.ceil(paths / pathsPerWorkgroup(this.layout));
+    return Math.ceil(paths / this.pathsPerWorkgroup);
   }
 
   private pipeline(entryPoint: string, dynamics: number, label: string, modeB = false): Promise<GPUComputePipeline> {

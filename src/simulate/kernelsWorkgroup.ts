@@ -1,7 +1,9 @@
-// The workgroup-per-path layout (DESIGN.md "Kernels") for the network problems: one workgroup
-// advances one path (shaders/simulate_wg.wgsl), its threads share the network passes
-// (shaders/problems/network.wgsl). This module sizes the program and generates the pass's
-// per-sample body for one network shape, and packs a network's data for its storage buffer.
+// The workgroup-per-path layout (DESIGN.md "Kernels") for the network problems, and for the
+// quadratics and saddles above the register budget: a path's threads share its passes
+// (shaders/simulate_wg.wgsl, shaders/pass.wgsl), and a workgroup advances one path or, for
+// small networks on a GPU, several (path slots, docs/architecture.md "Path slots"). This module
+// sizes the programs, generates a network pass's per-sample body for one network shape, and
+// packs a network's data for its storage buffer.
 //
 // How a pass divides the work: the workgroup's threads form row groups of G = 1, 2 or 4
 // threads (pairs or quads of a subgroup where the device has subgroups); a group takes one
@@ -58,12 +60,33 @@ export const SOFTWARE_LARGE_PROBLEM_THREADS = 4;
  */
 export const HARDWARE_LARGE_PROBLEM_THREADS = 64;
 
+/**
+ * Paths a network workgroup advances (path slots), at most, on a software adapter. SwiftShader
+ * runs every thread's work whatever the workgroup, so slots gain nothing there: Iris h = 20
+ * USAM-SDE ran 4.1–4.6×10³ path-steps per CPU-s with 1 slot, 4.5–4.6 with 2 and 4.3–4.4 with 4
+ * (docs/architecture.md, "Path slots").
+ */
+export const SOFTWARE_NETWORK_PATH_SLOTS = 1;
+/**
+ * The same on a GPU: four paths of PATH_WORKGROUP_SIZE = 8 threads fill a warp of 32, where
+ * one path a workgroup leaves 24 of its lanes idle; fewer where the slots' workgroup memory
+ * does not fit. Not measured: no GPU was lent.
+ */
+export const HARDWARE_NETWORK_PATH_SLOTS = 4;
+
+const isPowerOfTwoIn = (value: number, max: number) => Number.isInteger(value) && value >= 1 && value <= max && (value & (value - 1)) === 0;
+
 /** Threads per path of the large-problem form: the adapter's default, or `requested` (a power of two, 1..256). */
 export function largeProblemThreads(isSoftware: boolean, requested?: number): number {
   if (requested === undefined) return isSoftware ? SOFTWARE_LARGE_PROBLEM_THREADS : HARDWARE_LARGE_PROBLEM_THREADS;
-  if (!Number.isInteger(requested) || requested < 1 || requested > 256 || (requested & (requested - 1)) !== 0) {
-    throw new Error(`largeProblemThreads: ${requested} is not a power of two in 1..256`);
-  }
+  if (!isPowerOfTwoIn(requested, 256)) throw new Error(`largeProblemThreads: ${requested} is not a power of two in 1..256`);
+  return requested;
+}
+
+/** Path slots of a network workgroup, at most: the adapter's default, or `requested` (a power of two, 1..32). */
+export function networkPathSlots(isSoftware: boolean, requested?: number): number {
+  if (requested === undefined) return isSoftware ? SOFTWARE_NETWORK_PATH_SLOTS : HARDWARE_NETWORK_PATH_SLOTS;
+  if (!isPowerOfTwoIn(requested, 32)) throw new Error(`networkPathSlots: ${requested} is not a power of two in 1..32`);
   return requested;
 }
 
@@ -77,10 +100,15 @@ export function workgroupShaderFiles(problemFile: string): string[] {
 
 /**
  * Workgroup memory of the large-problem form: the quadratic's staged vector (wg_vector, ⌈d/4⌉
- * vec4), slice.wgsl's sums (red, red_total) and simulate_wg.wgsl's status_word.
+ * vec4) and slice.wgsl's sums and vote (one slot).
  */
 export function largeProblemWorkgroupBytes(kind: 'quadratic' | 'saddle', d: number, threads: number): number {
-  return (kind === 'quadratic' ? 16 * Math.ceil(d / 4) : 0) + 16 * threads + 16 + 4;
+  return (kind === 'quadratic' ? 16 * Math.ceil(d / 4) : 0) + sliceWorkgroupBytes(threads, 1);
+}
+
+/** slice.wgsl's workgroup memory: red (a vec4 a thread), red_total and slot_votes (one a slot), vote_total. */
+function sliceWorkgroupBytes(threads: number, slots: number): number {
+  return 16 * threads * slots + 16 * slots + 4 * slots + 4;
 }
 
 /**
@@ -92,6 +120,7 @@ export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | '
   const d4 = Math.ceil(d / 4);
   return composeShader(sources, workgroupShaderFiles(`problems/${kind}_wg.wgsl`), {
     workgroupSize: threads,
+    pathSlots: 1,
     blocksPerThread: Math.ceil(d4 / threads),
     dim: d,
     dim4: d4,
@@ -101,7 +130,7 @@ export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | '
 /** WGSL of the workgroup-per-path kernels of one network program. */
 export function networkShader(sources: ShaderSources, shape: WorkgroupProgramShape): ComposedShader {
   return composeShader(sources, workgroupShaderFiles('problems/network.wgsl'), workgroupTemplateValues(shape),
-    `SimulationKernels.network${shape.dimCapacity}`, shape.subgroups ? ['subgroups'] : []);
+    `SimulationKernels.network${shape.dimCapacity}x${shape.pathSlots}`, shape.subgroups ? ['subgroups'] : []);
 }
 
 const HEADER_WORDS = 16;
@@ -129,6 +158,8 @@ export interface WorkgroupProgramShape {
   tileRows: number;
   /** Group sums through subgroup operations (else through workgroup memory and barriers). */
   subgroups: boolean;
+  /** Paths a workgroup advances (SLOTS of shaders/slice.wgsl). */
+  pathSlots: number;
   workgroupBytes: number;
 }
 
@@ -138,20 +169,20 @@ export interface WorkgroupProgramShape {
  * has the feature. G is the fewest threads per row whose share of the per-row code is within
  * the bound (ROW_CODE_BLOCKS, or MANY_SAMPLES_ROW_CODE_BLOCKS for MANY_SAMPLES samples or more)
  * and whose partials fit the workgroup memory; the most (4) where none is within the bound.
- * Throws when the padded weights and the reduction's partials do not fit the adapter's
+ * A workgroup advances the most paths, up to `maxPathSlots` (a power of two), whose workgroup
+ * memory fits. Throws when one path's padded weights and partials do not fit the adapter's
  * workgroup memory, naming what would be needed.
  */
-export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number, subgroups: boolean): WorkgroupProgramShape {
+export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: number, subgroups: boolean, maxPathSlots = 1): WorkgroupProgramShape {
   const { inputs, hidden, outputs } = spec;
   const d = inputs * hidden + hidden * outputs;
   const hiddenBlocks = Math.ceil(hidden / 4);
   const codeBound = spec.samples >= MANY_SAMPLES ? MANY_SAMPLES_ROW_CODE_BLOCKS : ROW_CODE_BLOCKS;
   const laneBlocksOf = (g: number) => Math.ceil(hiddenBlocks / g);
-  // Mirrors the var<workgroup> declarations: network.wgsl (wg_part: the point and the
-  // direction, later the groups' partials; row_red without subgroups), slice.wgsl (red,
-  // red_total) and simulate_wg.wgsl (status_word).
-  const workgroupBytesOf = (g: number) => 16 * Math.max(2, PATH_WORKGROUP_SIZE / g) * (inputs + outputs) * g * laneBlocksOf(g)
-    + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE) + 16 * PATH_WORKGROUP_SIZE + 16 + 4;
+  // Mirrors the var<workgroup> declarations: network.wgsl (wg_part: each slot's point and
+  // direction, later its groups' partials; row_red without subgroups) and slice.wgsl.
+  const workgroupBytesOf = (g: number, slots = 1) => slots * 16 * Math.max(2, PATH_WORKGROUP_SIZE / g) * (inputs + outputs) * g * laneBlocksOf(g)
+    + (subgroups ? 0 : 16 * PATH_WORKGROUP_SIZE * slots) + sliceWorkgroupBytes(PATH_WORKGROUP_SIZE, slots);
   const rowThreads = ROW_THREAD_CHOICES.find((g) => (inputs + outputs) * laneBlocksOf(g) <= codeBound && workgroupBytesOf(g) <= maxWorkgroupBytes)
     ?? ROW_THREAD_CHOICES[ROW_THREAD_CHOICES.length - 1];
   const rowGroups = PATH_WORKGROUP_SIZE / rowThreads;
@@ -159,11 +190,13 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
   const paddedBlocks = rowThreads * laneBlocks;
   const weightBlocks = (inputs + outputs) * paddedBlocks;
   const blocksPerThread = Math.ceil(d / (4 * PATH_WORKGROUP_SIZE));
-  const workgroupBytes = workgroupBytesOf(rowThreads);
-  if (workgroupBytes > maxWorkgroupBytes) {
+  if (workgroupBytesOf(rowThreads) > maxWorkgroupBytes) {
     throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
-      + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytes})`);
+      + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytesOf(rowThreads)})`);
   }
+  let pathSlots = maxPathSlots;
+  while (pathSlots > 1 && workgroupBytesOf(rowThreads, pathSlots) > maxWorkgroupBytes) pathSlots /= 2;
+  const workgroupBytes = workgroupBytesOf(rowThreads, pathSlots);
   return {
     inputs, hidden, outputs,
     activation: ACTIVATION_CODES[spec.activation],
@@ -174,6 +207,7 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
     dimCapacity: 4 * PATH_WORKGROUP_SIZE * blocksPerThread,
     tileRows: rowGroups,
     subgroups,
+    pathSlots,
     workgroupBytes,
   };
 }
@@ -181,6 +215,7 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
 export function workgroupTemplateValues(shape: WorkgroupProgramShape): Record<string, number | string | boolean> {
   return {
     workgroupSize: PATH_WORKGROUP_SIZE,
+    pathSlots: shape.pathSlots,
     blocksPerThread: shape.blocksPerThread,
     rowThreads: shape.rowThreads,
     netInputs: shape.inputs,

@@ -8,7 +8,7 @@ import type { GpuContext } from '../gpu/device.js';
 import { PathReducer, encodeRows, reduceBlocks, type ReduceRow } from '../gpu/reduce.js';
 import { SetupCancelled, createProblemTwin, prepareProblem, problemUniforms } from '../problems/index.js';
 import { OBSERVABLES } from '../dynamics/names.js';
-import { SimulationKernels, lanes, pathsPerWorkgroup } from './kernels.js';
+import { SimulationKernels, lanes } from './kernels.js';
 import { makePlan, type PathRange, type Plan } from './plan.js';
 import { RecordAccumulator } from './accumulate.js';
 import { SharpnessReadout } from './sharpness.js';
@@ -59,6 +59,11 @@ export interface SimulateOptions {
    * 1..256); the adapter's default (src/simulate/kernelsWorkgroup.ts) when not given.
    */
   largeProblemThreads?: number;
+  /**
+   * Paths a network workgroup advances, at most (a power of two, 1..32); the adapter's
+   * default (src/simulate/kernelsWorkgroup.ts) when not given. Results do not depend on it.
+   */
+  networkPathSlots?: number;
 }
 
 export interface ChunkSnapshot {
@@ -115,13 +120,13 @@ export async function simulate(
     twin = createProblemTwin(config.problem);
     options.onSetup?.(SETUP_PHASES.compiling, 0);
     kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem },
-      { largeProblemThreads: options.largeProblemThreads }), signal);
+      { largeProblemThreads: options.largeProblemThreads, networkPathSlots: options.networkPathSlots }), signal);
     reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
   } catch (e) {
     if (e instanceof SetupCancelled) return cancelledInSetup();
     throw e;
   }
-  const plan = makePlan(config, problem.dim, ctx.device.limits, pathsPerWorkgroup(kernels.layout), options.range);
+  const plan = makePlan(config, problem.dim, ctx.device.limits, kernels.pathsPerWorkgroup, options.range);
   const checkpoints = options.checkpoints;
   const resume = checkpoints?.resumeCurrent();
   if (resume) checkResume(resume, plan, config);
@@ -142,7 +147,7 @@ export async function simulate(
     result.timing.pathSteps = pathSteps;
     result.timing.pathStepsPerSecond = pathSteps / Math.max(result.timing.wallSeconds, 1e-9);
   };
-  const sizer = new DispatchSizer(options.targetSliceSeconds ?? 0.25, plan.chunkPaths, pathsPerWorkgroup(kernels.layout));
+  const sizer = new DispatchSizer(options.targetSliceSeconds ?? 0.25, plan.chunkPaths, kernels.pathsPerWorkgroup);
   const partialInterval = options.partialIntervalSeconds ?? 1;
   const modeB = config.noise.batchSize !== undefined;
   let pipelines: GPUComputePipeline[];

@@ -318,3 +318,48 @@ describe('SAM-SDE on the largest networks (once a SwiftShader crash)', () => {
     expect(errors['SAM-SDE']).toBeLessThanOrEqual(1e-5);
   });
 });
+
+describe('path slots: several paths a workgroup (shaders/slice.wgsl, docs/architecture.md "Path slots")', () => {
+  // A slot's sums run over its own threads in the same order whatever the slots, so 4 paths a
+  // workgroup must give the bits of 1. The runs cover a partial last workgroup (10 paths in
+  // workgroups of 4), paths that diverge at different steps (dead slots stepping beside live
+  // ones, which must change neither their state nor their guard counts), mode B's per-path
+  // batches and ζ weights, and sharpness readouts whose Lanczos runs end at different steps.
+  it('4 slots give the bits of 1: every dynamics in mode A with divergence and readouts, and mode B', { timeout: 600_000 }, async () => {
+    const ctx = gpu();
+    expect(workgroupProgramShape(networkSpec(MLP_IRIS as never), 32768, true, 4).pathSlots).toBe(4);
+    const configs = [
+      resolveConfig({
+        // 6 of the 10 paths cross ‖x‖ = 4.5 between steps 13 and 31.
+        problem: MLP_IRIS, x0: { normal: { std: 0.5, seed: 3 } }, noise: { sigma: 1.5 }, eta: 0.1, rho: 0.1,
+        steps: 40, paths: 10, seed: 4, substeps: 2, samInner: 3, recordEvery: 5, divergeAbove: 4.5,
+        sharpness: { every: 20, probes: 2, iterations: 8 },
+      }),
+      resolveConfig({
+        problem: MLP_IRIS, noise: { batchSize: 5 }, eta: 0.05, rho: 0.1, steps: 20, paths: 7, seed: 9, samInner: 3,
+        recordEvery: 5,
+      }),
+    ];
+    await ctx.scoped('networks: path slots', async () => {
+      for (const [c, config] of configs.entries()) {
+        const one = await runGpuAllRho(ctx, config, { networkPathSlots: 1 });
+        const four = await runGpuAllRho(ctx, config, { networkPathSlots: 4 });
+        const rho = config.rho[0];
+        for (const name of EVERY) {
+          const [a, b] = [one.finals.get(rho)![name], four.finals.get(rho)![name]];
+          expect(b.state, `config ${c}, ${name}: states`).toEqual(a.state);
+          expect(b.divergedAt, `config ${c}, ${name}: divergence steps`).toEqual(a.divergedAt);
+          expect(b.guards, `config ${c}, ${name}: guards`).toEqual(a.guards);
+          expect(four.result.runs[0].series[name], `config ${c}, ${name}: series`).toEqual(one.result.runs[0].series[name]);
+        }
+        if (c === 0) {
+          // The divergence case has both kinds of path, dying at different steps.
+          const steps = EVERY.flatMap((name) => [...one.finals.get(rho)![name].divergedAt]);
+          const dead = new Set(steps.filter((s) => s !== NONE));
+          expect(dead.size, 'distinct divergence steps').toBeGreaterThan(2);
+          expect(steps.filter((s) => s === NONE).length, 'paths alive at the end').toBeGreaterThan(10);
+        }
+      }
+    });
+  });
+});

@@ -37,7 +37,7 @@ describe('kernel forms by dimension', () => {
       expect([constant(small.code, 'WG'), constant(small.code, 'BPT'), constant(small.code, 'D'), constant(small.code, 'D4')])
         .toEqual(['4', '19', '301', '76']);
       const wide = largeProblemShader(sources, kind, 301, 64);
-      expect([constant(wide.code, 'WG'), constant(wide.code, 'BPT')]).toEqual(['64', '2']);
+      expect([constant(wide.code, 'WG'), constant(wide.code, 'BPT'), constant(wide.code, 'SLOTS')]).toEqual(['64', '2', '1']);
       expect(small.code).toContain('fn problem_pass(p: PassSpec, want_loss: bool) -> f32');
       expect(small.code).not.toContain('${');
     }

@@ -8,7 +8,10 @@ import { DatasetError, loadDataset, parseDataset } from '../../src/problems/data
 import { createProblemTwin, initialPoint, networkSpec, NetworkTwin, problemUniforms } from '../../src/problems/index';
 import { normals, Stream } from '../../src/rng/threefry';
 import { registerNodeDatasets, DATA_DIR } from '../../src/node/datasets';
-import { MANY_SAMPLES, MANY_SAMPLES_ROW_CODE_BLOCKS, PATH_WORKGROUP_SIZE, ROW_CODE_BLOCKS, packNetwork, workgroupProgramShape, workgroupTemplateValues } from '../../src/simulate/kernelsWorkgroup';
+import {
+  HARDWARE_NETWORK_PATH_SLOTS, MANY_SAMPLES, MANY_SAMPLES_ROW_CODE_BLOCKS, PATH_WORKGROUP_SIZE, ROW_CODE_BLOCKS, SOFTWARE_NETWORK_PATH_SLOTS,
+  networkPathSlots, packNetwork, workgroupProgramShape, workgroupTemplateValues,
+} from '../../src/simulate/kernelsWorkgroup';
 
 beforeAll(() => registerNodeDatasets());
 
@@ -307,5 +310,23 @@ describe('workgroup-per-path layout: program shape and data packing', () => {
     const norm2 = s.x.subarray(2 * 30, 3 * 30).reduce((sum, v) => sum + v * v, 0);
     expect(packed[16 + 569 * 31 + 2]).toBeCloseTo(norm2, 4);
     expect(packed.length).toBe(16 + 569 * 32);
+  });
+
+  it('path slots: the most paths a workgroup, up to the asked-for power of two, whose workgroup memory fits; 4 on a GPU by default, 1 on a software adapter', () => {
+    expect([SOFTWARE_NETWORK_PATH_SLOTS, HARDWARE_NETWORK_PATH_SLOTS]).toEqual([1, 4]);
+    expect([networkPathSlots(true), networkPathSlots(false), networkPathSlots(true, 8)]).toEqual([1, 4, 8]);
+    for (const bad of [0, 3, 64]) expect(() => networkPathSlots(false, bad)).toThrow(`networkPathSlots: ${bad} is not a power of two in 1..32`);
+    const iris = networkSpec({ kind: 'mlp', dataset: 'iris', hidden: 20, activation: 'linear', weightDecay: 0 });
+    const one = workgroupProgramShape(iris, 32768, true);
+    const four = workgroupProgramShape(iris, 32768, true, 4);
+    expect([one.pathSlots, four.pathSlots]).toEqual([1, 4]);
+    // Iris h=20: each slot's wg_part is 8 row groups × 35 blocks × 16 bytes; slice.wgsl adds a
+    // vec4 a thread, a vec4 and a word a slot, and one word.
+    expect(one.workgroupBytes).toBe(8 * 35 * 16 + (16 * 8 + 16 + 4 + 4));
+    expect(four.workgroupBytes).toBe(4 * 8 * 35 * 16 + (16 * 32 + 16 * 4 + 4 * 4 + 4));
+    expect(workgroupTemplateValues(four)).toEqual({ ...workgroupTemplateValues(one), pathSlots: 4 });
+    // Breast Cancer's pairs stage 15 872 bytes a slot: two fit 32 KiB, one fits 16 KiB.
+    expect(workgroupProgramShape(spec(), 32768, true, 4).pathSlots).toBe(2);
+    expect(workgroupProgramShape(spec(), 16384, true, 4).pathSlots).toBe(1);
   });
 });
