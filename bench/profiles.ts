@@ -33,10 +33,11 @@ export interface Profile {
   problemPaths: number;
   wishartDims: number[];
   /**
-   * Threads per path swept for the Wishart dimensions above the register budget (d > 128, the
-   * workgroup-per-path form); empty: the adapter's default only (src/simulate/kernelsWorkgroup.ts).
+   * [threads a path, paths a workgroup] swept for the Wishart dimensions above the register
+   * budget (d > 128, the workgroup-per-path form); empty: the adapter's default only
+   * (src/simulate/kernelsWorkgroup.ts).
    */
-  largeProblemThreads: number[];
+  largeProblemShapes: [number, number][];
   includeDiagonal: boolean;
   includeSaddle: boolean;
   /** docs/model.md §5's networks run at this many paths (0: not run); skipped while the GPU lacks them. */
@@ -79,7 +80,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 1024,
     wishartDims: [20],
-    largeProblemThreads: [],
+    largeProblemShapes: [],
     includeDiagonal: false,
     includeSaddle: false,
     networkPaths: 0,
@@ -104,7 +105,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 16384,
     wishartDims: [4, 20, 64, 256],
-    largeProblemThreads: [],
+    largeProblemShapes: [],
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 256,
@@ -131,8 +132,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     linearSteps: 256,
     problemPaths: 2 ** 20,
     wishartDims: [4, 20, 64, 128, 512],
-    // The default of 64 is a guess until this sweep has run on a GPU.
-    largeProblemThreads: [4, 16, 64, 256],
+    // The default (64 threads, 4 paths sharing H's tiles) is a guess until this sweep has run on a GPU.
+    largeProblemShapes: [[4, 1], [64, 1], [64, 4], [16, 16]],
     includeDiagonal: true,
     includeSaddle: true,
     networkPaths: 4096,

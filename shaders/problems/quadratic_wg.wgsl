@@ -33,6 +33,13 @@ var<private> quadratic_dir: Slice;
 // The vector of the product being formed, staged for every thread of the path (one region of
 // D4 blocks per path slot).
 var<workgroup> wg_vector: array<vec4f, SLOTS * D4>;
+/**
+ * With several path slots, H's blocks go through workgroup memory in tiles that every slot
+ * shares: the rows of the WG lane groups b = t + WG·r (one r at a time) by TILE_COLS = SLOTS
+ * column blocks, one block loaded by each thread of the workgroup. (One slot reads H directly.)
+ */
+const TILE_COLS: u32 = SLOTS;
+var<workgroup> h_tile: array<mat4x4f, select(1u, WG * TILE_COLS, SLOTS > 1u)>;
 
 fn problem_dim() -> u32 {
   return D;
@@ -71,8 +78,25 @@ fn quadratic_rows(out: ptr<private, Slice>, along_dir: bool) {
   for (var r = 0u; r < BPT; r++) {
     let b = lane_group(r);
     var acc = vec4f(0.0);
-    if (b < D4) {
-      for (var c = 0u; c < lanes; c++) { acc += problem.h[b * D4 + c] * wg_vector[staged + c]; }
+    if (SLOTS == 1u) {
+      if (b < D4) {
+        for (var c = 0u; c < lanes; c++) { acc += problem.h[b * D4 + c] * wg_vector[staged + c]; }
+      }
+    } else {
+      // The same products in the same order, c = 0, 1, …, each block read from the shared tile.
+      let tile_row = group_tid / TILE_COLS;
+      let row = tile_row + WG * r;
+      for (var c0 = 0u; c0 < lanes; c0 += TILE_COLS) {
+        let col = c0 + group_tid % TILE_COLS;
+        workgroupBarrier();
+        var block = mat4x4f();
+        if (row < D4 && col < D4) { block = problem.h[row * D4 + col]; }
+        h_tile[group_tid] = block;
+        workgroupBarrier();
+        if (b < D4) {
+          for (var j = 0u; j < TILE_COLS && c0 + j < lanes; j++) { acc += h_tile[tid * TILE_COLS + j] * wg_vector[staged + c0 + j]; }
+        }
+      }
     }
     (*out)[r] = acc;
   }

@@ -9,7 +9,7 @@ import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
 import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
 import {
-  largeProblemShader, largeProblemThreads, largeProblemWorkgroupBytes, networkPathSlots, networkShader, packNetwork, workgroupProgramShape,
+  largeProblemShader, largeProblemSlots, largeProblemThreads, largeProblemWorkgroupBytes, networkPathSlots, networkShader, packNetwork, workgroupProgramShape,
 } from './kernelsWorkgroup.js';
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
@@ -166,8 +166,9 @@ function networkShape(ctx: GpuContext, network: NetworkSpec, requestedSlots?: nu
 
 /** What SimulationKernels.create may be told beyond the adapter's defaults. */
 export interface KernelOptions {
-  /** Threads per path for a quadratic or saddle above the register budget (largeProblemThreads). */
+  /** Threads a path and paths a workgroup for a quadratic or saddle above the register budget (largeProblemThreads, largeProblemSlots). */
   largeProblemThreads?: number;
+  largeProblemSlots?: number;
   /** Paths a network workgroup advances, at most (networkPathSlots). */
   networkPathSlots?: number;
 }
@@ -226,13 +227,15 @@ export class SimulationKernels {
         throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
       }
       const threads = largeProblemThreads(ctx.adapter.isSoftware, options.largeProblemThreads);
-      const bytes = largeProblemWorkgroupBytes(kind, d, threads);
-      if (bytes > ctx.device.limits.maxComputeWorkgroupStorageSize) {
-        throw new Error(`${kind} problem of dimension ${d} with ${threads} threads per path needs ${bytes} bytes of workgroup memory; `
-          + `the adapter has ${ctx.device.limits.maxComputeWorkgroupStorageSize}`);
+      const slots = largeProblemSlots(ctx.adapter.isSoftware, options.largeProblemSlots);
+      const { maxComputeWorkgroupStorageSize: memory, maxComputeInvocationsPerWorkgroup: invocations } = ctx.device.limits;
+      const bytes = largeProblemWorkgroupBytes(kind, d, threads, slots);
+      if (bytes > memory || threads * slots > invocations) {
+        throw new Error(`${kind} problem of dimension ${d} with ${threads} threads a path and ${slots} paths a workgroup needs `
+          + `${bytes} bytes of workgroup memory and ${threads * slots} invocations; the adapter has ${memory} and ${invocations}`);
       }
-      const program = await cachedProgram(ctx, largeProblemShader(sources, kind, d, threads), inUniform);
-      return new SimulationKernels(ctx, program, problem, inUniform, packed, 1);
+      const program = await cachedProgram(ctx, largeProblemShader(sources, kind, d, threads, slots), inUniform);
+      return new SimulationKernels(ctx, program, problem, inUniform, packed, slots);
     }
     const problemInUniform = packed.byteLength <= Math.min(UNIFORM_LIMIT, ctx.device.limits.maxUniformBufferBindingSize);
     const program = await cachedProgram(ctx, threadPerPathShader(sources, kind, d, problemInUniform), problemInUniform);

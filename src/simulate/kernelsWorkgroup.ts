@@ -83,6 +83,25 @@ export function largeProblemThreads(isSoftware: boolean, requested?: number): nu
   return requested;
 }
 
+/**
+ * Paths a workgroup advances in the large-problem form, on a software adapter: one. With
+ * several, the slots share each tile of H through workgroup memory (quadratic_wg.wgsl), which
+ * only pays where H's reads cost memory traffic; on SwiftShader the tiles' barriers cost more.
+ */
+export const SOFTWARE_LARGE_PROBLEM_SLOTS = 1;
+/**
+ * The same on a GPU: four paths share each H tile, so H is read from memory once for four
+ * H·v (256 threads a workgroup with 64 a path). Not measured: no GPU was lent.
+ */
+export const HARDWARE_LARGE_PROBLEM_SLOTS = 4;
+
+/** Path slots of the large-problem form: the adapter's default, or `requested` (a power of two, 1..32). */
+export function largeProblemSlots(isSoftware: boolean, requested?: number): number {
+  if (requested === undefined) return isSoftware ? SOFTWARE_LARGE_PROBLEM_SLOTS : HARDWARE_LARGE_PROBLEM_SLOTS;
+  if (!isPowerOfTwoIn(requested, 32)) throw new Error(`largeProblemSlots: ${requested} is not a power of two in 1..32`);
+  return requested;
+}
+
 /** Path slots of a network workgroup, at most: the adapter's default, or `requested` (a power of two, 1..32). */
 export function networkPathSlots(isSoftware: boolean, requested?: number): number {
   if (requested === undefined) return isSoftware ? SOFTWARE_NETWORK_PATH_SLOTS : HARDWARE_NETWORK_PATH_SLOTS;
@@ -99,11 +118,13 @@ export function workgroupShaderFiles(problemFile: string): string[] {
 }
 
 /**
- * Workgroup memory of the large-problem form: the quadratic's staged vector (wg_vector, ⌈d/4⌉
- * vec4) and slice.wgsl's sums and vote (one slot).
+ * Workgroup memory of the large-problem form: the quadratic's staged vectors (wg_vector, ⌈d/4⌉
+ * vec4 a slot) and H tile (h_tile, a mat4x4f a thread with several slots), and slice.wgsl's
+ * sums and vote.
  */
-export function largeProblemWorkgroupBytes(kind: 'quadratic' | 'saddle', d: number, threads: number): number {
-  return (kind === 'quadratic' ? 16 * Math.ceil(d / 4) : 0) + sliceWorkgroupBytes(threads, 1);
+export function largeProblemWorkgroupBytes(kind: 'quadratic' | 'saddle', d: number, threads: number, slots: number): number {
+  const quadratic = 16 * Math.ceil(d / 4) * slots + 64 * (slots > 1 ? threads * slots : 1);
+  return (kind === 'quadratic' ? quadratic : 0) + sliceWorkgroupBytes(threads, slots);
 }
 
 /** slice.wgsl's workgroup memory: red (a vec4 a thread), red_total and slot_votes (one a slot), vote_total. */
@@ -113,18 +134,18 @@ function sliceWorkgroupBytes(threads: number, slots: number): number {
 
 /**
  * WGSL of the workgroup-per-path kernels of a quadratic or saddle of dimension d with `threads`
- * threads per path, the form above the thread-per-path register budget
- * (shaders/problems/quadratic_wg.wgsl, saddle_wg.wgsl).
+ * threads a path and `slots` paths a workgroup, the form above the thread-per-path register
+ * budget (shaders/problems/quadratic_wg.wgsl, saddle_wg.wgsl).
  */
-export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, threads: number): ComposedShader {
+export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, threads: number, slots: number): ComposedShader {
   const d4 = Math.ceil(d / 4);
   return composeShader(sources, workgroupShaderFiles(`problems/${kind}_wg.wgsl`), {
     workgroupSize: threads,
-    pathSlots: 1,
+    pathSlots: slots,
     blocksPerThread: Math.ceil(d4 / threads),
     dim: d,
     dim4: d4,
-  }, `SimulationKernels.${kind}${d}.workgroup${threads}`);
+  }, `SimulationKernels.${kind}${d}.workgroup${threads}x${slots}`);
 }
 
 /** WGSL of the workgroup-per-path kernels of one network program. */

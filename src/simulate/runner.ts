@@ -59,6 +59,8 @@ export interface SimulateOptions {
    * 1..256); the adapter's default (src/simulate/kernelsWorkgroup.ts) when not given.
    */
   largeProblemThreads?: number;
+  /** Paths a workgroup for the same (a power of two, 1..32; the adapter's default when not given). */
+  largeProblemSlots?: number;
   /**
    * Paths a network workgroup advances, at most (a power of two, 1..32); the adapter's
    * default (src/simulate/kernelsWorkgroup.ts) when not given. Results do not depend on it.
@@ -120,7 +122,10 @@ export async function simulate(
     twin = createProblemTwin(config.problem);
     options.onSetup?.(SETUP_PHASES.compiling, 0);
     kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem },
-      { largeProblemThreads: options.largeProblemThreads, networkPathSlots: options.networkPathSlots }), signal);
+      {
+        largeProblemThreads: options.largeProblemThreads, largeProblemSlots: options.largeProblemSlots,
+        networkPathSlots: options.networkPathSlots,
+      }), signal);
     reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
   } catch (e) {
     if (e instanceof SetupCancelled) return cancelledInSetup();

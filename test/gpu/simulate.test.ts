@@ -8,7 +8,7 @@ import { resolveConfig, type ResolvedConfig } from '../../src/config/schema.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { SimulateOptions } from '../../src/simulate/runner.js';
 import { ALGORITHMS, MODELS, OBSERVABLES, type Dynamics } from '../../src/dynamics/names.js';
-import { HARDWARE_LARGE_PROBLEM_THREADS } from '../../src/simulate/kernelsWorkgroup.js';
+import { HARDWARE_LARGE_PROBLEM_SLOTS, HARDWARE_LARGE_PROBLEM_THREADS } from '../../src/simulate/kernelsWorkgroup.js';
 import { useGpu } from './context.js';
 import {
   ALIVE, runGpu, runTwin, twinRecordCounts, twinRecordMeans, worstSeriesError, worstStateError,
@@ -113,17 +113,41 @@ describe('GPU dynamics against the float64 twin, path by path', () => {
   }
 
   // The loop form this replaced crashed SwiftShader's compiler above d = 176; the workgroup
-  // form has no such limit. d = 301 with a GPU's 64 threads per path (5 lane groups for
-  // some threads, 4 for others: 301 = 4·75 + 1) checks the thread count a hardware adapter gets.
-  it('above the register budget with a GPU\'s threads per path: a Wishart d=301 quadratic, every dynamics, m=1', { timeout: 600_000 }, async () => {
+  // form has no such limit. d = 301 with a GPU's 64 threads a path (2 lane groups for some
+  // threads, 1 for others: 301 = 4·75 + 1) and 4 paths a workgroup (6 paths: the second
+  // workgroup half empty) checks the shape a hardware adapter gets.
+  it('above the register budget with a GPU\'s shape (64 threads a path, 4 paths a workgroup): a Wishart d=301 quadratic, every dynamics, m=1', { timeout: 600_000 }, async () => {
     const context = gpu();
     await context.scoped('twin: d=301, 64 threads', () => compareWithTwin(context, resolveConfig({
       problem: { kind: 'quadratic', hessian: { wishart: { dim: 301, seed: 5 } } },
       x0: { normal: { std: 1, seed: 14 } },
       noise: { sigma: 0.5 },
-      eta: 0.01, rho: 0.3, steps: 10, paths: 4, seed: 9,
+      eta: 0.01, rho: 0.3, steps: 10, paths: 6, seed: 9,
       substeps: 1, coupling: 'shared', samInner: 4, recordEvery: 5,
-    }), TOLERANCE.wishart, { largeProblemThreads: HARDWARE_LARGE_PROBLEM_THREADS }));
+    }), TOLERANCE.wishart, { largeProblemThreads: HARDWARE_LARGE_PROBLEM_THREADS, largeProblemSlots: HARDWARE_LARGE_PROBLEM_SLOTS }));
+  });
+
+  // With several path slots the quadratic's H·v reads H through tiles of workgroup memory that
+  // the slots share (shaders/problems/quadratic_wg.wgsl), in the same order: the same bits as
+  // one path a workgroup. 10 paths leave the last workgroup of 4 partly empty.
+  it('above the register budget, 4 paths a workgroup sharing H\'s tiles give the bits of 1 (d=133, every dynamics, readouts)', { timeout: 600_000 }, async () => {
+    const context = gpu();
+    const config = resolveConfig({
+      problem: { kind: 'quadratic', hessian: { wishart: { dim: 133, seed: 4 } } },
+      x0: { normal: { std: 1, seed: 13 } }, noise: { sigma: 0.5 },
+      eta: 0.02, rho: 0.3, steps: 10, paths: 10, seed: 8, substeps: 2, samInner: 3, recordEvery: 5,
+      sharpness: { every: 10, probes: 2, iterations: 6 },
+    });
+    await context.scoped('twin: d=133, path slots', async () => {
+      const one = await runGpu(context, config, { largeProblemSlots: 1 });
+      const four = await runGpu(context, config, { largeProblemSlots: 4 });
+      const rho = config.rho[0];
+      for (const name of EVERY) {
+        expect(four.finals.get(rho)![name].state, `${name}: states`).toEqual(one.finals.get(rho)![name].state);
+        expect(four.result.runs[0].series[name], `${name}: series`).toEqual(one.result.runs[0].series[name]);
+      }
+      expect(one.result.runs[0].series.SGD.sharpness!.count).toEqual([10, 10]);
+    });
   });
 
   it('above the register budget: the saddle (d=150, λ with negative entries), every dynamics, independent coupling', { timeout: 600_000 }, async () => {

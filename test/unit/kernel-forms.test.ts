@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadShaderSources } from '../../src/node/shaders';
 import { kernelLayout, threadPerPathShader } from '../../src/simulate/kernels';
 import {
-  HARDWARE_LARGE_PROBLEM_THREADS, SOFTWARE_LARGE_PROBLEM_THREADS, largeProblemShader, largeProblemThreads,
+  HARDWARE_LARGE_PROBLEM_THREADS, SOFTWARE_LARGE_PROBLEM_THREADS, largeProblemShader, largeProblemSlots, largeProblemThreads,
+  largeProblemWorkgroupBytes,
 } from '../../src/simulate/kernelsWorkgroup';
 import { REGISTER_DIM_MAX } from '../../src/simulate/registerVectors';
 
@@ -21,7 +22,14 @@ describe('kernel forms by dimension', () => {
     expect(kernelLayout({ dim: 12, network: {} as never })).toBe('workgroup-per-path');
   });
 
-  it('threads per path: 4 on a software adapter, 64 on a GPU, or a requested power of two; anything else is refused by name', () => {
+  it('threads a path and paths a workgroup: 4 × 1 on a software adapter, 64 × 4 on a GPU, or requested powers of two; anything else is refused by name', () => {
+    expect([largeProblemSlots(true), largeProblemSlots(false), largeProblemSlots(true, 8)]).toEqual([1, 4, 8]);
+    expect(() => largeProblemSlots(false, 6)).toThrow('largeProblemSlots: 6 is not a power of two in 1..32');
+    // The quadratic's staged vectors (a vec4 a lane group a slot), its H tile with several
+    // slots (a mat4x4f a thread), and slice.wgsl's sums and vote.
+    expect(largeProblemWorkgroupBytes('quadratic', 512, 64, 4)).toBe(16 * 128 * 4 + 64 * 256 + (16 * 256 + 16 * 4 + 4 * 4 + 4));
+    expect(largeProblemWorkgroupBytes('quadratic', 512, 4, 1)).toBe(16 * 128 + 64 + (16 * 4 + 16 + 4 + 4));
+    expect(largeProblemWorkgroupBytes('saddle', 512, 4, 1)).toBe(16 * 4 + 16 + 4 + 4);
     expect(largeProblemThreads(true)).toBe(SOFTWARE_LARGE_PROBLEM_THREADS);
     expect(largeProblemThreads(false)).toBe(HARDWARE_LARGE_PROBLEM_THREADS);
     expect([SOFTWARE_LARGE_PROBLEM_THREADS, HARDWARE_LARGE_PROBLEM_THREADS]).toEqual([4, 64]);
@@ -33,11 +41,11 @@ describe('kernel forms by dimension', () => {
 
   it('the large-problem shader holds ⌈⌈d/4⌉/threads⌉ lane groups a thread, for the quadratic and the saddle', () => {
     for (const kind of ['quadratic', 'saddle'] as const) {
-      const small = largeProblemShader(sources, kind, 301, 4);
+      const small = largeProblemShader(sources, kind, 301, 4, 1);
       expect([constant(small.code, 'WG'), constant(small.code, 'BPT'), constant(small.code, 'D'), constant(small.code, 'D4')])
         .toEqual(['4', '19', '301', '76']);
-      const wide = largeProblemShader(sources, kind, 301, 64);
-      expect([constant(wide.code, 'WG'), constant(wide.code, 'BPT'), constant(wide.code, 'SLOTS')]).toEqual(['64', '2', '1']);
+      const wide = largeProblemShader(sources, kind, 301, 64, 4);
+      expect([constant(wide.code, 'WG'), constant(wide.code, 'BPT'), constant(wide.code, 'SLOTS')]).toEqual(['64', '2', '4']);
       expect(small.code).toContain('fn problem_pass(p: PassSpec, want_loss: bool) -> f32');
       expect(small.code).not.toContain('${');
     }
