@@ -1,7 +1,7 @@
 // Entry points of the simulation, workgroup-per-path layout (DESIGN.md "Kernels"): workgroup
-// p advances path p of the chunk; its threads share the problem's passes (shaders/pass.wgsl:
-// the networks, and quadratics and saddles above d = 128) and hold the state in registers
-// (shaders/slice.wgsl). Same bindings, state layout, observation layout and dispatch
+// w advances paths w·SLOTS … w·SLOTS + SLOTS − 1 of the dispatch (one per path slot, usually
+// one); a path's threads share the problem's passes (shaders/pass.wgsl: the networks, and
+// quadratics and saddles above d = 128) and hold its state in registers (shaders/slice.wgsl). Same bindings, state layout, observation layout and dispatch
 // parameters as the thread-per-path entry points (shaders/simulate.wgsl), so one dispatch
 // loop (src/simulate/runner.ts) drives both.
 

@@ -12,10 +12,8 @@
 // (packProblem), and the sum over c runs in the same order, so both layouts compute the same
 // products. One staging array serves both outputs of a pass (SAM-SDE's gradient and HVP), one
 // after the other: d = 4096 stages 16 KiB (largeProblemWorkgroupBytes).
-// f = ½ eᵀ(He) from the gradient the pass already has; no data, one "sample", no weight decay.
-
-const D: u32 = ${dim}u;
-const D4: u32 = ${dim4}u;
+// f = ½ eᵀ(He) from the gradient the pass already has. The dimension, one "sample" and no
+// weight decay come from dataless_wg.wgsl.
 
 struct QuadraticData {
   h: array<mat4x4f, D4 * D4>,
@@ -40,18 +38,6 @@ var<workgroup> wg_vector: array<vec4f, SLOTS * D4>;
  */
 const TILE_COLS: u32 = SLOTS;
 var<workgroup> h_tile: array<mat4x4f, select(1u, WG * TILE_COLS, SLOTS > 1u)>;
-
-fn problem_dim() -> u32 {
-  return D;
-}
-
-fn problem_samples() -> u32 {
-  return 1u;
-}
-
-fn problem_weight_decay() -> f32 {
-  return 0.0;
-}
 
 fn problem_set_point(x: ptr<private, Slice>) {
   for (var r = 0u; r < BPT; r++) {

@@ -2,11 +2,8 @@
 // register budget; see shaders/problems/quadratic_wg.wgsl): f = ½ xᵀ diag(λ) x + (μ/4)‖x‖⁴,
 // g = λ⊙x + μ‖x‖² x, H(x)·v = λ⊙v + μ(‖x‖² v + 2 x (x·v)), with shaders/problems/saddle.wgsl's
 // arithmetic in the same order. Every product is element-wise but for ‖x‖² and x·v, workgroup
-// sums; the point and the direction stay in each thread's own slice. No data, one "sample",
-// no weight decay.
-
-const D: u32 = ${dim}u;
-const D4: u32 = ${dim4}u;
+// sums; the point and the direction stay in each thread's own slice. The dimension, one
+// "sample" and no weight decay come from dataless_wg.wgsl.
 
 struct SaddleData {
   lambda: array<vec4f, D4>,
@@ -18,18 +15,6 @@ struct SaddleData {
 // This thread's lane groups of the point and the direction of the next pass.
 var<private> saddle_point: Slice;
 var<private> saddle_dir: Slice;
-
-fn problem_dim() -> u32 {
-  return D;
-}
-
-fn problem_samples() -> u32 {
-  return 1u;
-}
-
-fn problem_weight_decay() -> f32 {
-  return 0.0;
-}
 
 fn problem_set_point(x: ptr<private, Slice>) {
   s_copy(&saddle_point, x);

@@ -109,10 +109,10 @@ export function networkPathSlots(isSoftware: boolean, requested?: number): numbe
   return requested;
 }
 
-/** The WGSL files of the layout for a problem module (shaders/pass.wgsl's interface), in composition order. */
-export function workgroupShaderFiles(problemFile: string): string[] {
+/** The WGSL files of the layout for a problem's modules (shaders/pass.wgsl's interface), in composition order. */
+export function workgroupShaderFiles(problemFiles: string[]): string[] {
   return [
-    'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'pass.wgsl', problemFile, 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
+    'threefry.wgsl', 'slice.wgsl', 'run.wgsl', 'pass.wgsl', ...problemFiles, 'dynamics_wg.wgsl', 'simulate_wg.wgsl',
     'sharpness.wgsl', 'sharpness_wg.wgsl',
   ];
 }
@@ -139,7 +139,7 @@ function sliceWorkgroupBytes(threads: number, slots: number): number {
  */
 export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | 'saddle', d: number, threads: number, slots: number): ComposedShader {
   const d4 = Math.ceil(d / 4);
-  return composeShader(sources, workgroupShaderFiles(`problems/${kind}_wg.wgsl`), {
+  return composeShader(sources, workgroupShaderFiles(['problems/dataless_wg.wgsl', `problems/${kind}_wg.wgsl`]), {
     workgroupSize: threads,
     pathSlots: slots,
     blocksPerThread: Math.ceil(d4 / threads),
@@ -150,7 +150,7 @@ export function largeProblemShader(sources: ShaderSources, kind: 'quadratic' | '
 
 /** WGSL of the workgroup-per-path kernels of one network program. */
 export function networkShader(sources: ShaderSources, shape: WorkgroupProgramShape): ComposedShader {
-  return composeShader(sources, workgroupShaderFiles('problems/network.wgsl'), workgroupTemplateValues(shape),
+  return composeShader(sources, workgroupShaderFiles(['problems/network.wgsl']), workgroupTemplateValues(shape),
     `SimulationKernels.network${shape.dimCapacity}x${shape.pathSlots}`, shape.subgroups ? ['subgroups'] : []);
 }
 

@@ -75,7 +75,7 @@ export interface DeviceLimits {
 }
 
 /**
- * `pathsPerWorkgroup`: 64 for the thread-per-path kernels, 1 for workgroup-per-path.
+ * `pathsPerWorkgroup`: 64 for the thread-per-path kernels, the path slots (1 or more) for workgroup-per-path.
  * `range`: the paths to simulate (a shard's); all of them by default.
  */
 export function makePlan(
