@@ -4,7 +4,7 @@
 // row-major) at x[i·h + j], then W2 (h × n_out, row-major) at x[n_in·h + j·n_out + k].
 //
 // One problem_pass() sweeps the pass's rows (all samples, or a mini-batch drawn with
-// replacement). The workgroup's threads form ROW_GROUPS groups of G = ROW_THREADS (1, 2 or
+// replacement). A path's WG threads form ROW_GROUPS groups of G = ROW_THREADS (1, 2 or
 // 4, chosen per shape by src/simulate/kernelsWorkgroup.ts); group g takes rows g,
 // g + ROW_GROUPS, … and each of its threads 1/G of the hidden units (HB blocks of four),
 // holding only its own share of the weights (pw), of the direction (pv) and of the

@@ -1,7 +1,8 @@
 // The simulation kernels of one problem: the composed shader (prelude + RNG + vectors +
 // problem + dynamics + entry points), one pipeline per dynamics, and the problem's data.
-// Two layouts (DESIGN.md "Kernels"): thread-per-path for quadratic and saddle, workgroup-per-
-// path for the networks (src/simulate/kernelsWorkgroup.ts); the same bindings and buffers.
+// Two layouts (DESIGN.md "Kernels"): thread-per-path for quadratic and saddle up to
+// REGISTER_DIM_MAX, workgroup-per-path for the networks and the larger quadratics and saddles
+// (src/simulate/kernelsWorkgroup.ts); the same bindings and buffers.
 import { compileShader, composeShader, type ComposedShader, type ShaderSources } from '../gpu/compose.js';
 import type { GpuContext } from '../gpu/device.js';
 import { ALGORITHMS, MODELS, type Dynamics } from '../dynamics/names.js';
