@@ -61,7 +61,6 @@ fn init_state(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index
   let first = wid.x * SLOTS;
   if (first >= run.paths) { return; }
   let p = slot_path(first, run.paths);
-  pass_path = run.path_offset + p;
   if (run.x0_normal == 1u) {
     s_normal(&x_state, false, run.x0_seed, STREAM_X0, run.path_offset + p, 0u, 0u, 0u);
     s_scale_to(&x_state, run.x0_std);

@@ -10,7 +10,7 @@ import type { ProblemSpec } from '../config/schema.js';
 import type { NetworkSpec } from '../problems/network.js';
 import { REGISTER_DIM_MAX, REGISTER_HVP_DIM_MAX, REGISTER_VECTORS_FILE, registerVectorModule } from './registerVectors.js';
 import {
-  largeProblemShader, largeProblemSlots, largeProblemThreads, largeProblemWorkgroupBytes, networkPathSlots, networkShader, packNetwork, workgroupProgramShape,
+  largeProblemShader, largeProblemShape, networkPathSlots, networkShader, packNetwork, workgroupProgramShape,
 } from './kernelsWorkgroup.js';
 
 /** The numbers a problem's WGSL module needs (from src/problems). */
@@ -165,12 +165,16 @@ function networkShape(ctx: GpuContext, network: NetworkSpec, requestedSlots?: nu
     networkPathSlots(ctx.adapter.isSoftware, requestedSlots));
 }
 
-/** What SimulationKernels.create may be told beyond the adapter's defaults. */
+/**
+ * What SimulationKernels.create may be told beyond the adapter's defaults (each a power of two;
+ * src/simulate/kernelsWorkgroup.ts). Results do not depend on them.
+ */
 export interface KernelOptions {
-  /** Threads a path and paths a workgroup for a quadratic or saddle above the register budget (largeProblemThreads, largeProblemSlots). */
+  /** Threads a path for a quadratic or saddle above the register budget (1..256). */
   largeProblemThreads?: number;
+  /** Paths a workgroup, at most, for the same (1..32; fewer where they do not fit). */
   largeProblemSlots?: number;
-  /** Paths a network workgroup advances, at most (networkPathSlots). */
+  /** Paths a network workgroup advances, at most (1..32; fewer where they do not fit). */
   networkPathSlots?: number;
 }
 
@@ -227,14 +231,8 @@ export class SimulationKernels {
       if (inUniform && packed.byteLength > ctx.device.limits.maxUniformBufferBindingSize) {
         throw new Error(`saddle problem of dimension ${d} exceeds the uniform buffer limit`);
       }
-      const threads = largeProblemThreads(ctx.adapter.isSoftware, options.largeProblemThreads);
-      const slots = largeProblemSlots(ctx.adapter.isSoftware, options.largeProblemSlots);
-      const { maxComputeWorkgroupStorageSize: memory, maxComputeInvocationsPerWorkgroup: invocations } = ctx.device.limits;
-      const bytes = largeProblemWorkgroupBytes(kind, d, threads, slots);
-      if (bytes > memory || threads * slots > invocations) {
-        throw new Error(`${kind} problem of dimension ${d} with ${threads} threads a path and ${slots} paths a workgroup needs `
-          + `${bytes} bytes of workgroup memory and ${threads * slots} invocations; the adapter has ${memory} and ${invocations}`);
-      }
+      const { threads, slots } = largeProblemShape(kind, d, ctx.device.limits, ctx.adapter.isSoftware,
+        { threads: options.largeProblemThreads, slots: options.largeProblemSlots });
       const program = await cachedProgram(ctx, largeProblemShader(sources, kind, d, threads, slots), inUniform);
       return new SimulationKernels(ctx, program, problem, inUniform, packed, slots);
     }

@@ -74,13 +74,25 @@ export const SOFTWARE_NETWORK_PATH_SLOTS = 1;
  */
 export const HARDWARE_NETWORK_PATH_SLOTS = 4;
 
-const isPowerOfTwoIn = (value: number, max: number) => Number.isInteger(value) && value >= 1 && value <= max && (value & (value - 1)) === 0;
+/** The adapter's default (software, hardware) for a kernel shape's `name`, or `requested`: a power of two in 1..max. */
+function adapterChoice(name: string, isSoftware: boolean, defaults: [number, number], max: number, requested?: number): number {
+  if (requested === undefined) return isSoftware ? defaults[0] : defaults[1];
+  if (!Number.isInteger(requested) || requested < 1 || requested > max || (requested & (requested - 1)) !== 0) {
+    throw new Error(`${name}: ${requested} is not a power of two in 1..${max}`);
+  }
+  return requested;
+}
+
+/** The most path slots, up to `maxSlots` (a power of two), that `fit`; at least 1. */
+function fittingSlots(maxSlots: number, fit: (slots: number) => boolean): number {
+  let slots = maxSlots;
+  while (slots > 1 && !fit(slots)) slots /= 2;
+  return slots;
+}
 
 /** Threads per path of the large-problem form: the adapter's default, or `requested` (a power of two, 1..256). */
 export function largeProblemThreads(isSoftware: boolean, requested?: number): number {
-  if (requested === undefined) return isSoftware ? SOFTWARE_LARGE_PROBLEM_THREADS : HARDWARE_LARGE_PROBLEM_THREADS;
-  if (!isPowerOfTwoIn(requested, 256)) throw new Error(`largeProblemThreads: ${requested} is not a power of two in 1..256`);
-  return requested;
+  return adapterChoice('largeProblemThreads', isSoftware, [SOFTWARE_LARGE_PROBLEM_THREADS, HARDWARE_LARGE_PROBLEM_THREADS], 256, requested);
 }
 
 /**
@@ -95,18 +107,14 @@ export const SOFTWARE_LARGE_PROBLEM_SLOTS = 1;
  */
 export const HARDWARE_LARGE_PROBLEM_SLOTS = 4;
 
-/** Path slots of the large-problem form: the adapter's default, or `requested` (a power of two, 1..32). */
+/** Path slots of the large-problem form, at most: the adapter's default, or `requested` (a power of two, 1..32). */
 export function largeProblemSlots(isSoftware: boolean, requested?: number): number {
-  if (requested === undefined) return isSoftware ? SOFTWARE_LARGE_PROBLEM_SLOTS : HARDWARE_LARGE_PROBLEM_SLOTS;
-  if (!isPowerOfTwoIn(requested, 32)) throw new Error(`largeProblemSlots: ${requested} is not a power of two in 1..32`);
-  return requested;
+  return adapterChoice('largeProblemSlots', isSoftware, [SOFTWARE_LARGE_PROBLEM_SLOTS, HARDWARE_LARGE_PROBLEM_SLOTS], 32, requested);
 }
 
 /** Path slots of a network workgroup, at most: the adapter's default, or `requested` (a power of two, 1..32). */
 export function networkPathSlots(isSoftware: boolean, requested?: number): number {
-  if (requested === undefined) return isSoftware ? SOFTWARE_NETWORK_PATH_SLOTS : HARDWARE_NETWORK_PATH_SLOTS;
-  if (!isPowerOfTwoIn(requested, 32)) throw new Error(`networkPathSlots: ${requested} is not a power of two in 1..32`);
-  return requested;
+  return adapterChoice('networkPathSlots', isSoftware, [SOFTWARE_NETWORK_PATH_SLOTS, HARDWARE_NETWORK_PATH_SLOTS], 32, requested);
 }
 
 /** The WGSL files of the layout for a problem's modules (shaders/pass.wgsl's interface), in composition order. */
@@ -125,6 +133,41 @@ export function workgroupShaderFiles(problemFiles: string[]): string[] {
 export function largeProblemWorkgroupBytes(kind: 'quadratic' | 'saddle', d: number, threads: number, slots: number): number {
   const quadratic = 16 * Math.ceil(d / 4) * slots + 64 * (slots > 1 ? threads * slots : 1);
   return (kind === 'quadratic' ? quadratic : 0) + sliceWorkgroupBytes(threads, slots);
+}
+
+/** The adapter limits a workgroup shape must fit. */
+export interface WorkgroupLimits {
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeInvocationsPerWorkgroup: number;
+}
+
+/** Threads a path, paths a workgroup (slots) and workgroup memory of the large-problem form. */
+export interface LargeProblemShape {
+  threads: number;
+  slots: number;
+  workgroupBytes: number;
+}
+
+/**
+ * The large-problem form's shape on an adapter: `threads` (largeProblemThreads) and the most
+ * slots, up to largeProblemSlots, whose workgroup memory and invocations fit the limits (the
+ * tile and the staged vectors grow with the slots: a GPU's 64 × 4 fits 32 KiB up to d ≈ 1000,
+ * one slot to d = 4096). Throws, naming what is needed, when one slot does not fit.
+ */
+export function largeProblemShape(
+  kind: 'quadratic' | 'saddle', d: number, limits: WorkgroupLimits, isSoftware: boolean,
+  requested: { threads?: number; slots?: number } = {},
+): LargeProblemShape {
+  const threads = largeProblemThreads(isSoftware, requested.threads);
+  const fit = (slots: number) => largeProblemWorkgroupBytes(kind, d, threads, slots) <= limits.maxComputeWorkgroupStorageSize
+    && threads * slots <= limits.maxComputeInvocationsPerWorkgroup;
+  const slots = fittingSlots(largeProblemSlots(isSoftware, requested.slots), fit);
+  const workgroupBytes = largeProblemWorkgroupBytes(kind, d, threads, slots);
+  if (!fit(slots)) {
+    throw new Error(`${kind} problem of dimension ${d} with ${threads} threads a path needs ${workgroupBytes} bytes of workgroup memory `
+      + `and ${threads} invocations; the adapter has ${limits.maxComputeWorkgroupStorageSize} and ${limits.maxComputeInvocationsPerWorkgroup}`);
+  }
+  return { threads, slots, workgroupBytes };
 }
 
 /** slice.wgsl's workgroup memory: red (a vec4 a thread), red_total and slot_votes (one a slot), vote_total. */
@@ -215,8 +258,7 @@ export function workgroupProgramShape(spec: NetworkSpec, maxWorkgroupBytes: numb
     throw new Error(`network of dimension ${d} with ${inputs} inputs, ${hidden} hidden units and ${outputs} outputs does not fit `
       + `the adapter's ${maxWorkgroupBytes} bytes of workgroup memory (it needs ${workgroupBytesOf(rowThreads)})`);
   }
-  let pathSlots = maxPathSlots;
-  while (pathSlots > 1 && workgroupBytesOf(rowThreads, pathSlots) > maxWorkgroupBytes) pathSlots /= 2;
+  const pathSlots = fittingSlots(maxPathSlots, (slots) => workgroupBytesOf(rowThreads, slots) <= maxWorkgroupBytes);
   const workgroupBytes = workgroupBytesOf(rowThreads, pathSlots);
   return {
     inputs, hidden, outputs,

@@ -8,7 +8,7 @@ import type { GpuContext } from '../gpu/device.js';
 import { PathReducer, encodeRows, reduceBlocks, type ReduceRow } from '../gpu/reduce.js';
 import { SetupCancelled, createProblemTwin, prepareProblem, problemUniforms } from '../problems/index.js';
 import { OBSERVABLES } from '../dynamics/names.js';
-import { SimulationKernels, lanes } from './kernels.js';
+import { SimulationKernels, lanes, type KernelOptions } from './kernels.js';
 import { makePlan, type PathRange, type Plan } from './plan.js';
 import { RecordAccumulator } from './accumulate.js';
 import { SharpnessReadout } from './sharpness.js';
@@ -31,7 +31,8 @@ export interface Progress {
 export const SETUP_PHASES = { problem: 'building the problem', compiling: 'compiling the kernels' } as const;
 export type SetupPhase = (typeof SETUP_PHASES)[keyof typeof SETUP_PHASES];
 
-export interface SimulateOptions {
+/** Also the kernel shapes (KernelOptions: threads a path, paths a workgroup), the adapter's defaults when not given. */
+export interface SimulateOptions extends KernelOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   /** Set-up phases before the first step (SETUP_PHASES), with the fraction done. */
@@ -54,18 +55,6 @@ export interface SimulateOptions {
    * checkpoint if it has one, saved at the first record boundary after every everySeconds.
    */
   checkpoints?: Checkpointer;
-  /**
-   * Threads per path for a quadratic or saddle above the register budget (a power of two,
-   * 1..256); the adapter's default (src/simulate/kernelsWorkgroup.ts) when not given.
-   */
-  largeProblemThreads?: number;
-  /** Paths a workgroup for the same (a power of two, 1..32; the adapter's default when not given). */
-  largeProblemSlots?: number;
-  /**
-   * Paths a network workgroup advances, at most (a power of two, 1..32); the adapter's
-   * default (src/simulate/kernelsWorkgroup.ts) when not given. Results do not depend on it.
-   */
-  networkPathSlots?: number;
 }
 
 export interface ChunkSnapshot {
@@ -121,11 +110,7 @@ export async function simulate(
     problem = problemUniforms(config.problem);
     twin = createProblemTwin(config.problem);
     options.onSetup?.(SETUP_PHASES.compiling, 0);
-    kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem },
-      {
-        largeProblemThreads: options.largeProblemThreads, largeProblemSlots: options.largeProblemSlots,
-        networkPathSlots: options.networkPathSlots,
-      }), signal);
+    kernels = await untilAborted(SimulationKernels.create(ctx, sources, { kind: config.problem.kind, ...problem }, options), signal);
     reducer = await untilAborted(PathReducer.create(ctx, sources), signal);
   } catch (e) {
     if (e instanceof SetupCancelled) return cancelledInSetup();

@@ -6,7 +6,7 @@ import { loadShaderSources } from '../../src/node/shaders';
 import { kernelLayout, threadPerPathShader } from '../../src/simulate/kernels';
 import {
   HARDWARE_LARGE_PROBLEM_THREADS, SOFTWARE_LARGE_PROBLEM_THREADS, largeProblemShader, largeProblemSlots, largeProblemThreads,
-  largeProblemWorkgroupBytes,
+  largeProblemShape, largeProblemWorkgroupBytes,
 } from '../../src/simulate/kernelsWorkgroup';
 import { REGISTER_DIM_MAX } from '../../src/simulate/registerVectors';
 
@@ -37,6 +37,19 @@ describe('kernel forms by dimension', () => {
     for (const bad of [0, 3, 512, 1.5]) {
       expect(() => largeProblemThreads(false, bad)).toThrow(`largeProblemThreads: ${bad} is not a power of two in 1..256`);
     }
+  });
+
+  it('the large-problem shape: the most slots, up to the default or the request, whose memory and invocations fit; one slot that does not fit is refused by name', () => {
+    const limits = { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 };
+    // A GPU's 64 threads × 4 slots fit at d = 301; at d = 4096 the staged vectors leave room for one slot.
+    expect(largeProblemShape('quadratic', 301, limits, false)).toEqual({ threads: 64, slots: 4, workgroupBytes: largeProblemWorkgroupBytes('quadratic', 301, 64, 4) });
+    expect(largeProblemShape('quadratic', 4096, limits, false).slots).toBe(1);
+    expect(largeProblemShape('saddle', 4096, limits, false).slots).toBe(4);
+    // Invocations bound the slots too: 64 × 8 > 256.
+    expect(largeProblemShape('saddle', 301, limits, false, { slots: 8 }).slots).toBe(4);
+    expect(largeProblemShape('quadratic', 301, limits, true)).toEqual({ threads: 4, slots: 1, workgroupBytes: largeProblemWorkgroupBytes('quadratic', 301, 4, 1) });
+    expect(() => largeProblemShape('quadratic', 4096, { ...limits, maxComputeWorkgroupStorageSize: 16384 }, false))
+      .toThrow('quadratic problem of dimension 4096 with 64 threads a path needs 17496 bytes of workgroup memory and 64 invocations; the adapter has 16384 and 256');
   });
 
   it('the large-problem shader holds ⌈⌈d/4⌉/threads⌉ lane groups a thread, for the quadratic and the saddle', () => {
